@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// heapdrift's command line: one file per command under ./commands, each thin over the library.
+
+import { Command, CommanderError } from 'commander';
+import { registerInfo } from './commands/info.js';
+import { EXIT_ERROR } from './output.js';
+
+const program = new Command();
+program
+  .name('heapdrift')
+  .description('Find slow memory leaks in Node.js programs and in the Node.js runtime itself.')
+  .version('0.1.0')
+  .showHelpAfterError('(run heapdrift --help for usage)')
+  .exitOverride();
+
+registerInfo(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message; help and --version exit 0.
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_ERROR;
+  } else {
+    throw error;
+  }
+}

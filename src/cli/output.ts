@@ -1,0 +1,68 @@
+// How the CLI writes: results to stdout, diagnostics to stderr, errors as one line.
+
+import { UserError } from '../errors.js';
+import { SnapshotFormatError } from '../snapshot/errors.js';
+
+export const EXIT_OK = 0;
+export const EXIT_LEAK = 1;
+export const EXIT_ERROR = 2;
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** One line for the user; the stack only with HEAPDRIFT_DEBUG=1. */
+export function reportError(error: unknown): number {
+  const debug = process.env.HEAPDRIFT_DEBUG === '1';
+  if (error instanceof UserError || error instanceof SnapshotFormatError) {
+    process.stderr.write(`heapdrift: ${error.message}\n`);
+  } else if (isSystemError(error)) {
+    process.stderr.write(`heapdrift: ${systemErrorMessage(error)}\n`);
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`heapdrift: internal error: ${message} (set HEAPDRIFT_DEBUG=1 for details)\n`);
+  }
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return EXIT_ERROR;
+}
+
+interface SystemError extends Error {
+  code: string;
+  path?: string;
+  syscall?: string;
+}
+
+function isSystemError(error: unknown): error is SystemError {
+  return error instanceof Error && typeof (error as SystemError).code === 'string' && 'syscall' in error;
+}
+
+function systemErrorMessage(error: SystemError): string {
+  const where = error.path ?? '';
+  switch (error.code) {
+    case 'ENOENT':
+      return `${where}: no such file or directory`;
+    case 'EISDIR':
+      return `${where}: is a directory, not a file`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${where}: permission denied`;
+    case 'ENOSPC':
+      return `${where}: no space left on the device`;
+    default:
+      return `${where ? `${where}: ` : ''}${error.code} (${error.syscall})`;
+  }
+}
+
+/** Runs a command action, turning errors into one line and an exit code. */
+export function action<Args extends unknown[]>(
+  run: (...args: Args) => Promise<number | undefined> | number | undefined,
+): (...args: Args) => Promise<void> {
+  return async (...args: Args) => {
+    try {
+      const code = await run(...args);
+      process.exitCode = code ?? EXIT_OK;
+    } catch (error) {
+      process.exitCode = reportError(error);
+    }
+  };
+}

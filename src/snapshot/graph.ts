@@ -1,0 +1,296 @@
+// The heap graph that every analysis uses, apart from the file format: nodes and edges in
+// flat typed arrays (positions from meta), addressed by node ordinal (0 = the synthetic
+// root) and edge ordinal. Nothing here knows about files, the CLI or the terminal.
+
+import { SnapshotFormatError } from './errors.js';
+import type { RawSnapshotHeader, SnapshotLayout } from './meta.js';
+import { resolveLayout } from './meta.js';
+import type { StringTable } from './strings.js';
+
+/** Numbers read from the file: Uint32 when every value fits, Float64 otherwise. */
+export type NumberArray = Uint32Array | Float64Array;
+
+export interface HeapGraphParts {
+  header: RawSnapshotHeader;
+  nodes: NumberArray;
+  edges: NumberArray;
+  strings: StringTable;
+  locations?: NumberArray;
+  samples?: NumberArray;
+  traceFunctionInfos?: NumberArray;
+  traceTree?: unknown;
+  /** Things the reader noticed but tolerated (e.g. header counts that disagree with the data). */
+  warnings?: string[];
+}
+
+/** Type indexes of the node and edge types analyses care about; -1 when a version lacks one. */
+export interface TypeIndexes {
+  hiddenNode: number;
+  arrayNode: number;
+  stringNode: number;
+  objectNode: number;
+  codeNode: number;
+  closureNode: number;
+  nativeNode: number;
+  syntheticNode: number;
+  objectShapeNode: number;
+  contextEdge: number;
+  elementEdge: number;
+  propertyEdge: number;
+  internalEdge: number;
+  hiddenEdge: number;
+  shortcutEdge: number;
+  weakEdge: number;
+}
+
+export class HeapGraph {
+  readonly header: RawSnapshotHeader;
+  readonly layout: SnapshotLayout;
+  readonly nodes: NumberArray;
+  readonly edges: NumberArray;
+  readonly strings: StringTable;
+  readonly locations: NumberArray | undefined;
+  readonly samples: NumberArray | undefined;
+  readonly traceFunctionInfos: NumberArray | undefined;
+  readonly traceTree: unknown;
+  readonly warnings: readonly string[];
+  readonly nodeCount: number;
+  readonly edgeCount: number;
+  readonly types: TypeIndexes;
+  /** Edge ordinal of each node's first edge; entry `nodeCount` is `edgeCount`. */
+  readonly firstEdgeIndexes: Uint32Array;
+  /** Root node ordinal: V8 always writes the synthetic root first. */
+  readonly rootOrdinal = 0;
+  #idIndex: { ids: Float64Array; ordinals: Uint32Array } | undefined;
+  #totalSelfSize: number | undefined;
+
+  constructor(parts: HeapGraphParts) {
+    this.header = parts.header;
+    this.layout = resolveLayout(parts.header.meta);
+    this.nodes = parts.nodes;
+    this.edges = parts.edges;
+    this.strings = parts.strings;
+    this.locations = parts.locations;
+    this.samples = parts.samples;
+    this.traceFunctionInfos = parts.traceFunctionInfos;
+    this.traceTree = parts.traceTree;
+    this.warnings = parts.warnings ?? [];
+    this.types = typeIndexes(this.layout);
+    this.nodeCount = this.nodes.length / this.layout.nodeFieldCount;
+    this.edgeCount = this.edges.length / this.layout.edgeFieldCount;
+    this.firstEdgeIndexes = checkGraph(this);
+  }
+
+  nodeType(ordinal: number): number {
+    return this.nodes[ordinal * this.layout.nodeFieldCount + this.layout.nodeTypeOffset]!;
+  }
+  nodeTypeName(ordinal: number): string {
+    return this.layout.nodeTypes[this.nodeType(ordinal)]!;
+  }
+  nodeNameIndex(ordinal: number): number {
+    return this.nodes[ordinal * this.layout.nodeFieldCount + this.layout.nodeNameOffset]!;
+  }
+  nodeName(ordinal: number): string {
+    return this.strings.get(this.nodeNameIndex(ordinal));
+  }
+  nodeId(ordinal: number): number {
+    return this.nodes[ordinal * this.layout.nodeFieldCount + this.layout.nodeIdOffset]!;
+  }
+  nodeSelfSize(ordinal: number): number {
+    return this.nodes[ordinal * this.layout.nodeFieldCount + this.layout.nodeSelfSizeOffset]!;
+  }
+  nodeEdgeCount(ordinal: number): number {
+    return this.nodes[ordinal * this.layout.nodeFieldCount + this.layout.nodeEdgeCountOffset]!;
+  }
+  /** 0 unknown, 1 attached, 2 detached; 0 when the version does not record it. */
+  nodeDetachedness(ordinal: number): number {
+    const offset = this.layout.nodeDetachednessOffset;
+    return offset < 0 ? 0 : this.nodes[ordinal * this.layout.nodeFieldCount + offset]!;
+  }
+  nodeTraceNodeId(ordinal: number): number {
+    const offset = this.layout.nodeTraceNodeIdOffset;
+    return offset < 0 ? 0 : this.nodes[ordinal * this.layout.nodeFieldCount + offset]!;
+  }
+
+  /** The class name DevTools shows for a node: `(system)`, `(closure)`, `(array)`, a constructor name… */
+  className(ordinal: number): string {
+    const type = this.nodeType(ordinal);
+    const types = this.types;
+    if (type === types.hiddenNode) return '(system)';
+    if (type === types.objectNode || type === types.nativeNode) return this.nodeName(ordinal);
+    if (type === types.codeNode) return '(compiled code)';
+    return `(${this.layout.nodeTypes[type]})`;
+  }
+
+  firstEdge(ordinal: number): number {
+    return this.firstEdgeIndexes[ordinal]!;
+  }
+  /** One past the node's last edge ordinal. */
+  edgeEnd(ordinal: number): number {
+    return this.firstEdgeIndexes[ordinal + 1]!;
+  }
+  edgeType(edge: number): number {
+    return this.edges[edge * this.layout.edgeFieldCount + this.layout.edgeTypeOffset]!;
+  }
+  edgeTypeName(edge: number): string {
+    return this.layout.edgeTypes[this.edgeType(edge)]!;
+  }
+  /** The raw `name_or_index`: an element/hidden index, or a string-table index. */
+  edgeNameOrIndex(edge: number): number {
+    return this.edges[edge * this.layout.edgeFieldCount + this.layout.edgeNameOffset]!;
+  }
+  /** True when `name_or_index` is a number, not a string index (element and hidden edges). */
+  edgeHasIndexName(edge: number): boolean {
+    const type = this.edgeType(edge);
+    return type === this.types.elementEdge || type === this.types.hiddenEdge;
+  }
+  edgeName(edge: number): string {
+    const nameOrIndex = this.edgeNameOrIndex(edge);
+    return this.edgeHasIndexName(edge) ? String(nameOrIndex) : this.strings.get(nameOrIndex);
+  }
+  /** Target as a node ordinal. */
+  edgeTarget(edge: number): number {
+    return this.edgeTargetIndex(edge) / this.layout.nodeFieldCount;
+  }
+  /** Target as the file's `to_node`: an index into the nodes array. */
+  edgeTargetIndex(edge: number): number {
+    return this.edges[edge * this.layout.edgeFieldCount + this.layout.edgeToNodeOffset]!;
+  }
+
+  /** Node ordinal for a snapshot object id, or -1. Builds a sorted index on first use. */
+  findNodeById(id: number): number {
+    const index = this.#idIndex ?? this.#buildIdIndex();
+    let low = 0;
+    let high = index.ids.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const value = index.ids[middle]!;
+      if (value === id) return index.ordinals[middle]!;
+      if (value < id) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
+  }
+
+  get totalSelfSize(): number {
+    if (this.#totalSelfSize === undefined) {
+      let total = 0;
+      for (let ordinal = 0; ordinal < this.nodeCount; ordinal++) total += this.nodeSelfSize(ordinal);
+      this.#totalSelfSize = total;
+    }
+    return this.#totalSelfSize;
+  }
+
+  /** `extra_native_bytes` from the header (Node 24+), else 0. */
+  get extraNativeBytes(): number {
+    return typeof this.header.extra_native_bytes === 'number' ? this.header.extra_native_bytes : 0;
+  }
+
+  #buildIdIndex(): { ids: Float64Array; ordinals: Uint32Array } {
+    const ordinals = new Uint32Array(this.nodeCount);
+    for (let ordinal = 0; ordinal < this.nodeCount; ordinal++) ordinals[ordinal] = ordinal;
+    const idOf = (ordinal: number) => this.nodeId(ordinal);
+    ordinals.sort((a, b) => idOf(a) - idOf(b));
+    const ids = new Float64Array(this.nodeCount);
+    for (let i = 0; i < ordinals.length; i++) ids[i] = idOf(ordinals[i]!);
+    this.#idIndex = { ids, ordinals };
+    return this.#idIndex;
+  }
+}
+
+function typeIndexes(layout: SnapshotLayout): TypeIndexes {
+  const node = (name: string) => layout.nodeTypes.indexOf(name);
+  const edge = (name: string) => layout.edgeTypes.indexOf(name);
+  return {
+    hiddenNode: node('hidden'),
+    arrayNode: node('array'),
+    stringNode: node('string'),
+    objectNode: node('object'),
+    codeNode: node('code'),
+    closureNode: node('closure'),
+    nativeNode: node('native'),
+    syntheticNode: node('synthetic'),
+    objectShapeNode: node('object shape'),
+    contextEdge: edge('context'),
+    elementEdge: edge('element'),
+    propertyEdge: edge('property'),
+    internalEdge: edge('internal'),
+    hiddenEdge: edge('hidden'),
+    shortcutEdge: edge('shortcut'),
+    weakEdge: edge('weak'),
+  };
+}
+
+/**
+ * Checks the graph's internal consistency (array lengths, edge counts, edge targets, type and
+ * string indexes) in one pass and returns the first-edge index. A snapshot that fails here
+ * would make every later analysis wrong, so it is rejected, not repaired.
+ */
+function checkGraph(graph: HeapGraph): Uint32Array {
+  const { layout, nodes, edges, nodeCount } = graph;
+  const { nodeFieldCount, edgeFieldCount } = layout;
+  if (!Number.isInteger(nodeCount)) {
+    throw new SnapshotFormatError(
+      `nodes array length ${nodes.length} is not a multiple of the ${nodeFieldCount} node fields`,
+    );
+  }
+  if (!Number.isInteger(graph.edgeCount)) {
+    throw new SnapshotFormatError(
+      `edges array length ${edges.length} is not a multiple of the ${edgeFieldCount} edge fields`,
+    );
+  }
+  if (nodeCount === 0) throw new SnapshotFormatError('the snapshot has no nodes');
+  const firstEdgeIndexes = new Uint32Array(nodeCount + 1);
+  const nodeTypeCount = layout.nodeTypes.length;
+  const stringCount = graph.strings.count;
+  let edgeOrdinal = 0;
+  for (let ordinal = 0, nodeIndex = 0; ordinal < nodeCount; ordinal++, nodeIndex += nodeFieldCount) {
+    firstEdgeIndexes[ordinal] = edgeOrdinal;
+    edgeOrdinal += nodes[nodeIndex + layout.nodeEdgeCountOffset]!;
+    const type = nodes[nodeIndex + layout.nodeTypeOffset]!;
+    if (type >= nodeTypeCount) throw new SnapshotFormatError(`node ${ordinal} has unknown type ${type}`);
+    if (nodes[nodeIndex + layout.nodeNameOffset]! >= stringCount) {
+      throw new SnapshotFormatError(
+        `node ${ordinal} names string ${nodes[nodeIndex + layout.nodeNameOffset]}, past the ${stringCount} strings`,
+      );
+    }
+  }
+  firstEdgeIndexes[nodeCount] = edgeOrdinal;
+  if (edgeOrdinal !== graph.edgeCount) {
+    throw new SnapshotFormatError(
+      `the nodes' edge counts add up to ${edgeOrdinal} but the edges array holds ${graph.edgeCount} edges`,
+    );
+  }
+  checkEdges(graph);
+  return firstEdgeIndexes;
+}
+
+function checkEdges(graph: HeapGraph): void {
+  const { layout, edges } = graph;
+  const { edgeFieldCount, nodeFieldCount } = layout;
+  const nodesLength = graph.nodes.length;
+  const edgeTypeCount = layout.edgeTypes.length;
+  const stringCount = graph.strings.count;
+  const { elementEdge, hiddenEdge } = graph.types;
+  for (let edgeIndex = 0; edgeIndex < edges.length; edgeIndex += edgeFieldCount) {
+    const toNode = edges[edgeIndex + layout.edgeToNodeOffset]!;
+    if (toNode >= nodesLength || toNode % nodeFieldCount !== 0) {
+      throw new SnapshotFormatError(
+        `edge ${edgeIndex / edgeFieldCount} points to nodes[${toNode}], which is not a node (nodes array length ${nodesLength})`,
+      );
+    }
+    const type = edges[edgeIndex + layout.edgeTypeOffset]!;
+    if (type >= edgeTypeCount) {
+      throw new SnapshotFormatError(`edge ${edgeIndex / edgeFieldCount} has unknown type ${type}`);
+    }
+    if (
+      type !== elementEdge &&
+      type !== hiddenEdge &&
+      edges[edgeIndex + layout.edgeNameOffset]! >= stringCount
+    ) {
+      throw new SnapshotFormatError(
+        `edge ${edgeIndex / edgeFieldCount} names string ${edges[edgeIndex + layout.edgeNameOffset]}, past the ${stringCount} strings`,
+      );
+    }
+  }
+}
