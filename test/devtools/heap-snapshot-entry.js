@@ -1,0 +1,35 @@
+// Entry point of the Chrome DevTools heap snapshot bundle used as an independent reference:
+// DevTools' own loader and analyses (npm chrome-devtools-frontend), bundled for Node by
+// scripts/build-devtools-harness.mjs. Plain JS so that tsc never type-checks DevTools' tree.
+
+import { HeapSnapshotLoader } from 'chrome-devtools-frontend/front_end/entrypoints/heap_snapshot_worker/HeapSnapshotLoader.js';
+
+/**
+ * Loads a snapshot file's text the way the DevTools worker does and returns the initialised
+ * JSHeapSnapshot. `withInterfaces: false` undoes DevTools' grouping of plain objects by
+ * property "interfaces" (`{a, b}`), so plain objects are classed by constructor name.
+ */
+export async function loadDevToolsSnapshot(text, { withInterfaces = false } = {}) {
+  const problems = [];
+  const dispatcher = {
+    sendEvent: (name, data) => {
+      if (process.env.DT_DEBUG) console.error(name, data);
+      if (name === 'BrokenSnapshot') problems.push(data);
+    },
+  };
+  const loader = new HeapSnapshotLoader(dispatcher);
+  const chunkSize = 1 << 20;
+  for (let offset = 0; offset < text.length; offset += chunkSize)
+    loader.write(text.slice(offset, offset + chunkSize));
+  loader.close();
+  const channel = new MessageChannel();
+  const { SecondaryInitManager } = await import(
+    'chrome-devtools-frontend/front_end/entrypoints/heap_snapshot_worker/HeapSnapshot.js'
+  );
+  new SecondaryInitManager(channel.port2);
+  const snapshot = await loader.buildSnapshot(channel.port1);
+  channel.port1.close();
+  channel.port2.close();
+  if (!withInterfaces) snapshot.applyInterfaceDefinitions([]);
+  return { snapshot, problems };
+}
