@@ -1,0 +1,400 @@
+// The verdict on one measured series (a structure's size, entries or count over a run): a
+// chain of small named rules, each deciding or passing, so a verdict always says which rule
+// decided and why. A trend test alone is not enough: V8 structures rise in steps to their
+// live high-water mark and then stay, which Mann–Kendall alone calls an increasing trend.
+
+import { type MannKendallResult, mannKendall, type TheilSenResult, theilSen } from './statistics.js';
+
+export type XUnit = 'iteration' | 'ms';
+export type Verdict = 'growing' | 'stable' | 'inconclusive';
+/** What the series measures: bytes (self or retained size) or a count (objects, live entries). */
+export type MetricKind = 'bytes' | 'count';
+
+export interface MeasuredSeries {
+  /** Iteration count where the scenario counts iterations, elapsed milliseconds otherwise; increasing. */
+  x: number[];
+  y: number[];
+  xUnit: XUnit;
+  /** Elapsed wall time of each sample, for the per-hour slope. */
+  elapsedMs: number[];
+}
+
+/** Significance level of the Mann–Kendall test: the usual 5 %, stated in every verdict as its confidence. */
+export const DEFAULT_ALPHA = 0.05;
+/**
+ * Samples needed after warm-up. With 6 untied samples a perfect trend reaches p ≈ 0.003 and one
+ * out-of-order pair still p < 0.05, so a real trend can be significant; with fewer, one GC
+ * outlier decides.
+ */
+export const MINIMUM_SAMPLES = 6;
+/**
+ * Share of the first samples dropped as warm-up (at least one). The first snapshot is taken
+ * before the code under test settles (module loading, first JIT tiers, lazily created V8
+ * lists), and the measured fixed series jump from 24 to 1,896 bytes between samples 1 and 2.
+ */
+export const WARMUP_FRACTION = 0.1;
+export const MINIMUM_WARMUP_SAMPLES = 1;
+/**
+ * Growth over the run must reach this share of the structure's largest size. Non-leaking
+ * heaps drift by tens of KB on MBs (1–2 %) from JIT code and feedback vectors; 5 % leaves a
+ * margin while a leaking structure, measured on its own, grows by far more than its start.
+ */
+export const RELATIVE_GROWTH_FLOOR = 0.05;
+/**
+ * Absolute growth floors per metric kind. Fixed Node versions' retained_maps plateau at
+ * 1–6 KB while affected ones grow by tens of KB in 30 s; 4 KiB over a run ignores a stray
+ * feedback vector or code object yet is a fraction of any leak worth reporting.
+ */
+export const ABSOLUTE_GROWTH_FLOOR: Record<MetricKind, number> = { bytes: 4096, count: 32 };
+/**
+ * The late part of the run (its last third, at least 3 samples) is a plateau when its values
+ * stay within this share of the run's growth: a few steps then flat is the live high-water
+ * mark, not a leak.
+ */
+export const PLATEAU_FLATNESS = 0.1;
+export const LATE_PART_FRACTION = 1 / 3;
+export const MINIMUM_LATE_SAMPLES = 3;
+/**
+ * Growth persists when the late part's own Theil–Sen slope is at least this share of the
+ * run's slope. A linear leak gives ~1; a logarithmic one still ~0.5 over a run; a warm-up
+ * that is settling gives ~0 — below a quarter the run is too short to tell.
+ */
+export const PERSISTENCE_FRACTION = 0.25;
+/** Confidence level of the reported slope interval. */
+export const SLOPE_CONFIDENCE_LEVEL = 0.95;
+
+const MILLISECONDS_PER_HOUR = 3_600_000;
+
+export interface VerdictOptions {
+  kind?: MetricKind;
+  alpha?: number;
+  minimumSamples?: number;
+  /** Number of first samples to drop; default: `WARMUP_FRACTION` of them, at least one. */
+  warmupSamples?: number;
+  absoluteFloor?: number;
+  relativeFloor?: number;
+  plateauFlatness?: number;
+  persistenceFraction?: number;
+  /**
+   * The p-value after a multiple-testing adjustment, when this series is one of many tested
+   * together (the tracker's Benjamini–Hochberg step); the significance rule uses it.
+   */
+  adjustedPValue?: number;
+}
+
+/** Everything the rules look at, computed once per series. */
+export interface SeriesEvidence {
+  kind: MetricKind;
+  xUnit: XUnit;
+  /** Samples after warm-up. */
+  samples: number;
+  warmupDiscarded: number;
+  x: number[];
+  y: number[];
+  elapsedMs: number[];
+  mannKendall: MannKendallResult | undefined;
+  /** p-value used for significance: `adjustedPValue` when given, else Mann–Kendall's. */
+  pValue: number;
+  theilSen: TheilSenResult | undefined;
+  /** x distance covered after warm-up. */
+  span: number;
+  /** Theil–Sen slope × span: the growth the trend accounts for over the run. */
+  growth: number;
+  /** Upper confidence bound of the slope × span. */
+  growthUpperBound: number;
+  /** Largest value after warm-up: the size the relative floor refers to. */
+  peak: number;
+  /** growth / peak: the share of the structure's size that accumulated during the run. */
+  relativeGrowth: number;
+  /** growth needed to count: max(absolute floor, relative floor × peak). */
+  growthThreshold: number;
+  /** Samples in the late part (last third). */
+  lateSamples: number;
+  /** Theil–Sen slope of the late part alone. */
+  lateSlope: number;
+  /** max − min of the late part. */
+  lateRange: number;
+  /** Rises between consecutive samples larger than the plateau tolerance. */
+  steps: number;
+  slopePerHour: number;
+  slopePer1000Iterations: number | null;
+  options: Required<Omit<VerdictOptions, 'adjustedPValue'>>;
+}
+
+export interface RuleDecision {
+  verdict: Verdict;
+  reason: string;
+}
+
+/** One link of the chain: decides, or returns undefined to pass to the next rule. */
+export interface VerdictRule {
+  name: string;
+  decide(evidence: SeriesEvidence): RuleDecision | undefined;
+}
+
+export interface SeriesVerdict {
+  verdict: Verdict;
+  /** Name of the rule that decided. */
+  decidedBy: string;
+  reason: string;
+  kind: MetricKind;
+  xUnit: XUnit;
+  samples: number;
+  warmupDiscarded: number;
+  /** Theil–Sen slope per x unit, and its confidence interval. */
+  slope: number;
+  slopeInterval: [number, number];
+  slopePerHour: number;
+  slopePer1000Iterations: number | null;
+  growth: number;
+  relativeGrowth: number;
+  lateSlope: number;
+  pValue: number;
+  /** 1 − pValue: the confidence that there is a monotonic trend at all. */
+  confidence: number;
+  tau: number;
+  alpha: number;
+}
+
+const enoughSamples: VerdictRule = {
+  name: 'enough-samples',
+  decide: (evidence) =>
+    evidence.samples < evidence.options.minimumSamples
+      ? {
+          verdict: 'inconclusive',
+          reason: `${evidence.samples} samples after dropping ${evidence.warmupDiscarded} warm-up; at least ${evidence.options.minimumSamples} are needed`,
+        }
+      : undefined,
+};
+
+const noChange: VerdictRule = {
+  name: 'no-change',
+  decide: (evidence) =>
+    evidence.y.every((value) => value === evidence.y[0])
+      ? { verdict: 'stable', reason: `unchanged at ${formatAmount(evidence.y[0]!, evidence.kind)}` }
+      : undefined,
+};
+
+const significance: VerdictRule = {
+  name: 'significance',
+  decide: (evidence) => {
+    const { mannKendall: test, pValue, options } = evidence;
+    const s = test?.s ?? 0;
+    const pText = `Mann–Kendall S = ${s}, p = ${formatP(pValue)}`;
+    if (s < 0 && pValue < options.alpha) return { verdict: 'stable', reason: `decreasing (${pText})` };
+    if (s > 0 && pValue < options.alpha) return undefined;
+    if (evidence.growthUpperBound < evidence.growthThreshold) {
+      return {
+        verdict: 'stable',
+        reason: `no significant trend (${pText}); growth over the run is at most ${formatAmount(evidence.growthUpperBound, evidence.kind)} at ${percent(SLOPE_CONFIDENCE_LEVEL)} confidence, below ${formatAmount(evidence.growthThreshold, evidence.kind)}`,
+      };
+    }
+    return {
+      verdict: 'inconclusive',
+      reason: `no significant trend (${pText}), but the data cannot exclude growth of up to ${formatAmount(evidence.growthUpperBound, evidence.kind)} over the run; more samples will tell`,
+    };
+  },
+};
+
+const magnitude: VerdictRule = {
+  name: 'magnitude',
+  decide: (evidence) =>
+    evidence.growth < evidence.growthThreshold
+      ? {
+          verdict: 'stable',
+          reason: `increasing (p = ${formatP(evidence.pValue)}) but only by ${formatAmount(evidence.growth, evidence.kind)} (${percent(evidence.relativeGrowth)} of its ${formatAmount(evidence.peak, evidence.kind)}) over the run, below ${formatAmount(evidence.growthThreshold, evidence.kind)}`,
+        }
+      : undefined,
+};
+
+const plateau: VerdictRule = {
+  name: 'plateau',
+  decide: (evidence) => {
+    const flat = evidence.lateRange <= evidence.options.plateauFlatness * evidence.growth;
+    if (!flat || evidence.lateSlope > 0) return undefined;
+    const steps = evidence.steps === 1 ? '1 step' : `${evidence.steps} steps`;
+    return {
+      verdict: 'stable',
+      reason: `rose in ${steps} then stayed within ${formatAmount(evidence.lateRange, evidence.kind)} for the last ${evidence.lateSamples} samples: a live high-water mark, not a leak`,
+    };
+  },
+};
+
+const persistence: VerdictRule = {
+  name: 'persistence',
+  decide: (evidence) => {
+    const ratio =
+      evidence.theilSen && evidence.theilSen.slope > 0 ? evidence.lateSlope / evidence.theilSen.slope : 0;
+    if (ratio >= evidence.options.persistenceFraction) {
+      return {
+        verdict: 'growing',
+        reason: `increasing (p = ${formatP(evidence.pValue)}) by ${formatAmount(evidence.growth, evidence.kind)} (${percent(evidence.relativeGrowth)} of its size) over the run, and still growing in the last ${evidence.lateSamples} samples (${percent(ratio)} of the run's slope)`,
+      };
+    }
+    return {
+      verdict: 'inconclusive',
+      reason: `grew by ${formatAmount(evidence.growth, evidence.kind)} (p = ${formatP(evidence.pValue)}) but the last ${evidence.lateSamples} samples grew at only ${percent(Math.max(0, ratio))} of the run's slope: settling or a slow leak; a longer run will tell`,
+    };
+  },
+};
+
+/** The rules in the order they are asked. */
+export const verdictRules: readonly VerdictRule[] = [
+  enoughSamples,
+  noChange,
+  significance,
+  magnitude,
+  plateau,
+  persistence,
+];
+
+/** Drops warm-up and computes every statistic the rules use. */
+export function gatherEvidence(series: MeasuredSeries, options: VerdictOptions = {}): SeriesEvidence {
+  checkSeries(series);
+  const kind = options.kind ?? 'bytes';
+  const resolved: SeriesEvidence['options'] = {
+    kind,
+    alpha: options.alpha ?? DEFAULT_ALPHA,
+    minimumSamples: options.minimumSamples ?? MINIMUM_SAMPLES,
+    warmupSamples: options.warmupSamples ?? defaultWarmupSamples(series.x.length),
+    absoluteFloor: options.absoluteFloor ?? ABSOLUTE_GROWTH_FLOOR[kind],
+    relativeFloor: options.relativeFloor ?? RELATIVE_GROWTH_FLOOR,
+    plateauFlatness: options.plateauFlatness ?? PLATEAU_FLATNESS,
+    persistenceFraction: options.persistenceFraction ?? PERSISTENCE_FRACTION,
+  };
+  const warmupDiscarded = Math.min(resolved.warmupSamples, series.x.length);
+  const x = series.x.slice(warmupDiscarded);
+  const y = series.y.slice(warmupDiscarded);
+  const elapsedMs = series.elapsedMs.slice(warmupDiscarded);
+  const samples = x.length;
+  const test = samples >= 2 ? mannKendall(y) : undefined;
+  const trend = samples >= 2 ? theilSen(x, y, SLOPE_CONFIDENCE_LEVEL) : undefined;
+  const span = samples >= 2 ? x[samples - 1]! - x[0]! : 0;
+  const growth = trend ? trend.slope * span : 0;
+  const peak = samples > 0 ? Math.max(...y) : 0;
+  const lateSamples = Math.min(
+    samples,
+    Math.max(MINIMUM_LATE_SAMPLES, Math.ceil(samples * LATE_PART_FRACTION)),
+  );
+  const lateX = x.slice(samples - lateSamples);
+  const lateY = y.slice(samples - lateSamples);
+  const lateSlope = lateSamples >= 2 ? theilSen(lateX, lateY).slope : 0;
+  const tolerance = resolved.plateauFlatness * Math.max(growth, 0);
+  let steps = 0;
+  for (let i = 1; i < samples; i++) if (y[i]! - y[i - 1]! > tolerance) steps++;
+  return {
+    kind,
+    xUnit: series.xUnit,
+    samples,
+    warmupDiscarded,
+    x,
+    y,
+    elapsedMs,
+    mannKendall: test,
+    pValue: options.adjustedPValue ?? test?.pValue ?? 1,
+    theilSen: trend,
+    span,
+    growth,
+    growthUpperBound: trend ? trend.upperSlope * span : 0,
+    peak,
+    relativeGrowth: peak > 0 ? growth / peak : growth > 0 ? 1 : 0,
+    growthThreshold: Math.max(resolved.absoluteFloor, resolved.relativeFloor * Math.abs(peak)),
+    lateSamples,
+    lateSlope,
+    lateRange: lateY.length > 0 ? Math.max(...lateY) - Math.min(...lateY) : 0,
+    steps,
+    slopePerHour: slopePerHour(series.xUnit, y, elapsedMs, trend),
+    slopePer1000Iterations: series.xUnit === 'iteration' && trend ? trend.slope * 1000 : null,
+    options: resolved,
+  };
+}
+
+/** Asks the rules in order; the first that decides gives the verdict. */
+export function decide(
+  evidence: SeriesEvidence,
+  rules: readonly VerdictRule[] = verdictRules,
+): SeriesVerdict {
+  for (const rule of rules) {
+    const decision = rule.decide(evidence);
+    if (decision) return toVerdict(evidence, rule.name, decision);
+  }
+  return toVerdict(evidence, 'none', { verdict: 'inconclusive', reason: 'no rule decided' });
+}
+
+/** The verdict on one series: growing, stable or inconclusive, with the deciding rule and its reason. */
+export function judgeSeries(series: MeasuredSeries, options: VerdictOptions = {}): SeriesVerdict {
+  return decide(gatherEvidence(series, options));
+}
+
+function toVerdict(evidence: SeriesEvidence, decidedBy: string, decision: RuleDecision): SeriesVerdict {
+  const trend = evidence.theilSen;
+  return {
+    verdict: decision.verdict,
+    decidedBy,
+    reason: decision.reason,
+    kind: evidence.kind,
+    xUnit: evidence.xUnit,
+    samples: evidence.samples,
+    warmupDiscarded: evidence.warmupDiscarded,
+    slope: trend?.slope ?? 0,
+    slopeInterval: [trend?.lowerSlope ?? 0, trend?.upperSlope ?? 0],
+    slopePerHour: evidence.slopePerHour,
+    slopePer1000Iterations: evidence.slopePer1000Iterations,
+    growth: evidence.growth,
+    relativeGrowth: evidence.relativeGrowth,
+    lateSlope: evidence.lateSlope,
+    pValue: evidence.pValue,
+    confidence: 1 - evidence.pValue,
+    tau: evidence.mannKendall?.tau ?? 0,
+    alpha: evidence.options.alpha,
+  };
+}
+
+function defaultWarmupSamples(count: number): number {
+  return Math.max(MINIMUM_WARMUP_SAMPLES, Math.ceil(count * WARMUP_FRACTION));
+}
+
+function slopePerHour(
+  xUnit: XUnit,
+  y: number[],
+  elapsedMs: number[],
+  trend: TheilSenResult | undefined,
+): number {
+  if (!trend) return 0;
+  if (xUnit === 'ms') return trend.slope * MILLISECONDS_PER_HOUR;
+  const distinctTimes = new Set(elapsedMs).size;
+  if (distinctTimes < 2) return 0;
+  // Iteration series: the per-hour slope is measured against wall time, not converted.
+  return theilSen(elapsedMs, y).slope * MILLISECONDS_PER_HOUR;
+}
+
+function checkSeries(series: MeasuredSeries): void {
+  const { x, y, elapsedMs } = series;
+  if (y.length !== x.length || elapsedMs.length !== x.length) {
+    throw new RangeError(
+      `series lengths differ: x ${x.length}, y ${y.length}, elapsedMs ${elapsedMs.length}`,
+    );
+  }
+  for (let i = 1; i < x.length; i++) {
+    if (!(x[i]! > x[i - 1]!))
+      throw new RangeError(`series x must increase, but x[${i}] = ${x[i]} after ${x[i - 1]}`);
+  }
+  for (const value of y) if (!Number.isFinite(value)) throw new RangeError(`series y holds ${value}`);
+}
+
+function formatP(p: number): string {
+  if (p < 0.0001) return p.toExponential(1);
+  return p.toFixed(4);
+}
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)} %`;
+}
+
+export function formatAmount(value: number, kind: MetricKind): string {
+  if (kind === 'count') return `${Math.round(value)}`;
+  const magnitudeValue = Math.abs(value);
+  if (magnitudeValue < 1024) return `${Math.round(value)} B`;
+  if (magnitudeValue < 1024 * 1024) return `${(value / 1024).toFixed(1)} KiB`;
+  return `${(value / 1024 / 1024).toFixed(1)} MiB`;
+}
