@@ -1,0 +1,199 @@
+// Measures every structure of one heap graph: each node gets the key of its shortest path from
+// the root (see structure-keys.ts), and nodes that share a key are summed — count, self size,
+// edges (live entries) and, when given, retained size. Keys are shared across a series.
+
+import { computeDistances } from '../analysis/distances.js';
+import type { HeapGraph } from '../snapshot/graph.js';
+import { INDEXED_EDGE_LABEL, ROOT_KEY, type StructureKeys } from './structure-keys.js';
+
+/** Per-key sums for one snapshot, indexed by key id (0 … keyCount − 1; later keys are absent). */
+export interface StructureMeasurements {
+  keyCount: number;
+  count: Float64Array;
+  selfSize: Float64Array;
+  /** Sum of the nodes' edge counts: the live entries of arrays, tables and lists. */
+  edgeCount: Float64Array;
+  /** Sum of the nodes' retained sizes; undefined when none were given. */
+  retainedSize: Float64Array | undefined;
+  /** Key of every node; -1 for nodes no path reaches. */
+  nodeKeys: Int32Array;
+}
+
+export interface MeasureOptions {
+  /** Retained size per node ordinal (from src/analysis dominators), to sum per key. */
+  retainedSizes?: ArrayLike<number>;
+  /** Shortest-path parent edge per node (from `computeDistances`), if already computed. */
+  parentEdges?: Int32Array;
+}
+
+/**
+ * Keys and measures every reachable node of `graph`. The shortest-path tree is DevTools'
+ * (src/analysis/distances.ts: weak edges excluded), so the keys are the retainer paths users
+ * see there. Cost: one pass over the nodes plus a binary search per node for its parent.
+ */
+export function measureStructures(
+  graph: HeapGraph,
+  keys: StructureKeys,
+  options: MeasureOptions = {},
+): StructureMeasurements {
+  const parentEdges = options.parentEdges ?? computeDistances(graph).parentEdges;
+  const nodeKeys = assignKeys(graph, keys, parentEdges);
+  const keyCount = keys.size;
+  const count = new Float64Array(keyCount);
+  const selfSize = new Float64Array(keyCount);
+  const edgeCount = new Float64Array(keyCount);
+  const retainedSizes = options.retainedSizes;
+  const retainedSize = retainedSizes ? new Float64Array(keyCount) : undefined;
+  const { nodes, nodeCount } = graph;
+  const { nodeFieldCount, nodeSelfSizeOffset, nodeEdgeCountOffset } = graph.layout;
+  for (let ordinal = 0; ordinal < nodeCount; ordinal++) {
+    const key = nodeKeys[ordinal]!;
+    if (key < 0) continue;
+    const nodeIndex = ordinal * nodeFieldCount;
+    count[key]! += 1;
+    selfSize[key]! += nodes[nodeIndex + nodeSelfSizeOffset]!;
+    edgeCount[key]! += nodes[nodeIndex + nodeEdgeCountOffset]!;
+    if (retainedSize) retainedSize[key]! += retainedSizes![ordinal]!;
+  }
+  return { keyCount, count, selfSize, edgeCount, retainedSize, nodeKeys };
+}
+
+/**
+ * Gives every node the key of its tree path. A node's key needs its parent's, so each node
+ * walks up to the first ancestor with a key and assigns keys on the way back down: every node
+ * is keyed once, whatever order the search reached them in.
+ */
+function assignKeys(graph: HeapGraph, keys: StructureKeys, parentEdges: Int32Array): Int32Array {
+  const { nodeCount } = graph;
+  const unassigned = -2;
+  const nodeKeys = new Int32Array(nodeCount).fill(unassigned);
+  nodeKeys[graph.rootOrdinal] = ROOT_KEY;
+  const labels = new SnapshotLabels(graph, keys);
+  const parentNodes = new Int32Array(nodeCount).fill(-1);
+  const stack: number[] = [];
+  for (let start = 0; start < nodeCount; start++) {
+    let node = start;
+    while (nodeKeys[node] === unassigned) {
+      const edge = parentEdges[node]!;
+      if (edge < 0) {
+        nodeKeys[node] = -1;
+        break;
+      }
+      stack.push(node);
+      const parent = edgeSource(graph, edge);
+      parentNodes[node] = parent;
+      node = parent;
+    }
+    while (stack.length > 0) {
+      const child = stack.pop()!;
+      const parentKey = nodeKeys[parentNodes[child]!]!;
+      if (parentKey < 0) {
+        nodeKeys[child] = -1;
+        continue;
+      }
+      const edge = parentEdges[child]!;
+      nodeKeys[child] = keys.intern(
+        parentKey,
+        labels.edgeTypeId(edge),
+        labels.edgeNameId(edge),
+        labels.classId(child),
+      );
+    }
+  }
+  return nodeKeys;
+}
+
+/** The node an edge ordinal belongs to: the last node whose first edge is at or before it. */
+function edgeSource(graph: HeapGraph, edge: number): number {
+  const firstEdges = graph.firstEdgeIndexes;
+  let low = 0;
+  let high = graph.nodeCount - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if (firstEdges[middle]! <= edge) low = middle;
+    else high = middle - 1;
+  }
+  // The largest such node owns the edge: nodes without edges before it share its first-edge index.
+  return low;
+}
+
+/**
+ * Maps one snapshot's string indexes and type indexes to the series' string ids, each at most
+ * once, so keys never depend on a snapshot's string-table order.
+ */
+export class SnapshotLabels {
+  readonly #graph: HeapGraph;
+  readonly #keys: StructureKeys;
+  readonly #stringIds: Int32Array;
+  readonly #edgeTypeIds: number[];
+  readonly #typeClassIds: number[];
+  readonly #namedTypes: boolean[];
+  readonly #indexedLabelId: number;
+  readonly #codeType: number;
+  readonly #internalNames = new Map<number, boolean>();
+
+  constructor(graph: HeapGraph, keys: StructureKeys) {
+    this.#graph = graph;
+    this.#keys = keys;
+    this.#stringIds = new Int32Array(graph.strings.count).fill(-1);
+    const { layout, types } = graph;
+    this.#edgeTypeIds = layout.edgeTypes.map((name) => keys.internString(name));
+    // Element and hidden edges share one type id: both are indexed slots of an array-like.
+    for (const type of [types.elementEdge, types.hiddenEdge]) {
+      if (type >= 0) this.#edgeTypeIds[type] = keys.internString('element');
+    }
+    const named = new Set([types.hiddenNode, types.objectNode, types.nativeNode, types.syntheticNode]);
+    if (types.objectShapeNode >= 0) named.add(types.objectShapeNode);
+    this.#namedTypes = layout.nodeTypes.map((_, type) => named.has(type));
+    this.#typeClassIds = layout.nodeTypes.map((name, type) =>
+      keys.internString(type === types.codeNode ? '(compiled code)' : `(${name})`),
+    );
+    this.#indexedLabelId = keys.internString(INDEXED_EDGE_LABEL);
+    this.#codeType = types.codeNode;
+  }
+
+  edgeTypeId(edge: number): number {
+    return this.#edgeTypeIds[this.#graph.edgeType(edge)]!;
+  }
+
+  edgeNameId(edge: number): number {
+    if (this.#graph.edgeHasIndexName(edge)) return this.#indexedLabelId;
+    return this.#stringId(this.#graph.edgeNameOrIndex(edge));
+  }
+
+  /**
+   * Class of a node for keys: the node name for objects, native and synthetic nodes and for
+   * V8 internals (`system / NativeContext`, not just `(system)`); `(type)` for the rest,
+   * whose names are contents (strings, numbers) or vary per instance (functions' code).
+   */
+  classId(ordinal: number): number {
+    const type = this.#graph.nodeType(ordinal);
+    if (this.#namedTypes[type]) return this.#stringId(this.#graph.nodeNameIndex(ordinal));
+    if (type === this.#codeType) {
+      // V8 writes many internals as code nodes (`system / WeakArrayList`, `(constant pool)`);
+      // other code nodes are named after their function, which varies per instance.
+      const id = this.#stringId(this.#graph.nodeNameIndex(ordinal));
+      if (this.#isInternalName(id)) return id;
+    }
+    return this.#typeClassIds[type]!;
+  }
+
+  #isInternalName(stringId: number): boolean {
+    let internal = this.#internalNames.get(stringId);
+    if (internal === undefined) {
+      const name = this.#keys.stringOf(stringId);
+      internal = name.startsWith('system / ') || name.startsWith('(');
+      this.#internalNames.set(stringId, internal);
+    }
+    return internal;
+  }
+
+  #stringId(index: number): number {
+    let id = this.#stringIds[index]!;
+    if (id < 0) {
+      id = this.#keys.internString(this.#graph.strings.get(index));
+      this.#stringIds[index] = id;
+    }
+    return id;
+  }
+}
