@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { registerInfo } from './commands/info.js';
+import { registerRuntimes } from './commands/runtimes.js';
 import { EXIT_ERROR } from './output.js';
 
 const program = new Command();
@@ -14,6 +15,7 @@ program
   .exitOverride();
 
 registerInfo(program);
+registerRuntimes(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,6 +4,7 @@
 
 export {
   defaultCacheDir,
+  directorySize,
   type InstalledRuntime,
   listInstalledRuntimes,
   type PrunedEntry,
