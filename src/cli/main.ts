@@ -2,7 +2,10 @@
 // heapdrift's command line: one file per command under ./commands, each thin over the library.
 
 import { Command, CommanderError } from 'commander';
+import { registerDiff } from './commands/diff.js';
 import { registerInfo } from './commands/info.js';
+import { registerQuery } from './commands/query.js';
+import { registerRetainers } from './commands/retainers.js';
 import { registerRuntimes } from './commands/runtimes.js';
 import { EXIT_ERROR } from './output.js';
 
@@ -15,6 +18,9 @@ program
   .exitOverride();
 
 registerInfo(program);
+registerQuery(program);
+registerRetainers(program);
+registerDiff(program);
 registerRuntimes(program);
 
 try {

@@ -1,0 +1,117 @@
+// `heapdrift query <file> <path>`: the structures a readable path of edge and node names leads
+// to (`NativeContext > retained_maps`), each with its sizes, entries and retainer path.
+
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { computeDistances } from '../../analysis/distances.js';
+import { computeDominators } from '../../analysis/dominators.js';
+import { PATH_PATTERN_GRAMMAR, PathPatternError, parsePathPattern } from '../../analysis/path-pattern.js';
+import { type QueryMatch, queryGraph } from '../../analysis/query.js';
+import { formatRetainerPath, nodeLabel } from '../../analysis/retainers.js';
+import { UserError } from '../../errors.js';
+import { readHeapSnapshot } from '../../snapshot/index.js';
+import { action, printJson } from '../output.js';
+
+interface QueryFlags {
+  json?: boolean;
+  limit: string;
+}
+
+/** Version of the `--json` object; bumped when a field changes meaning or goes away. */
+export const QUERY_SCHEMA_VERSION = 1;
+
+export function registerQuery(program: Command): void {
+  program
+    .command('query')
+    .description('find structures by a path of edge and node names, e.g. "NativeContext > retained_maps"')
+    .argument('<file>', 'a .heapsnapshot file')
+    .argument('<path>', 'a path pattern (see below)')
+    .option('--json', 'print one JSON object (schemaVersion 1, kind "query")')
+    .option('--limit <n>', 'describe at most n matches, largest first (all are counted)', '20')
+    .addHelpText(
+      'after',
+      `
+${PATH_PATTERN_GRAMMAR}
+
+Each match shows its id, class, name (for (system) nodes), self and retained size, edge count, entries
+(edges named by an index: the live entries of lists such as WeakArrayList) and its
+shortest retainer path from the roots. No string contents are shown.
+
+Exit codes: 0 (also when nothing matches: "no match" is written to stderr and --json prints
+matchCount 0), 2 for a bad path, a bad flag or an unreadable file.`,
+    )
+    .action(action(queryCommand));
+}
+
+async function queryCommand(file: string, pathText: string, flags: QueryFlags): Promise<number> {
+  const limit = positiveInteger(flags.limit, '--limit');
+  const pattern = parsePattern(pathText);
+  const graph = await readHeapSnapshot(file);
+  const distances = computeDistances(graph);
+  const { retainedSizes } = computeDominators(graph);
+  const result = queryGraph(graph, pattern, { distances, retainedSizes, limit });
+  if (flags.json) {
+    printJson({
+      schemaVersion: QUERY_SCHEMA_VERSION,
+      kind: 'query',
+      file,
+      pattern: result.pattern,
+      matchCount: result.matchCount,
+      limit,
+      matches: result.matches.map(({ ordinal: _ordinal, ...match }) => match),
+    });
+  } else {
+    printMatches(result.pattern, result.matchCount, result.matches);
+  }
+  if (result.matchCount === 0)
+    process.stderr.write(`heapdrift: no match for "${result.pattern}" in ${file}\n`);
+  return 0;
+}
+
+function parsePattern(text: string) {
+  try {
+    return parsePathPattern(text);
+  } catch (error) {
+    if (error instanceof PathPatternError) {
+      throw new UserError(`<path> "${text}": ${error.message} (see heapdrift query --help)`);
+    }
+    throw error;
+  }
+}
+
+function printMatches(pattern: string, matchCount: number, matches: QueryMatch[]): void {
+  if (matchCount === 0) return;
+  const shown = matches.length < matchCount ? ` (showing the ${matches.length} largest)` : '';
+  process.stdout.write(`${matchCount} ${matchCount === 1 ? 'match' : 'matches'} for ${pattern}${shown}\n`);
+  for (const match of matches) {
+    const sizes = [
+      `self ${formatBytes(match.selfSize)}`,
+      match.retainedSize === null ? null : `retained ${formatBytes(match.retainedSize)}`,
+      `edges ${match.edgeCount}`,
+      `entries ${match.entryCount}`,
+    ].filter((part) => part !== null);
+    process.stdout.write(`\n${pc.bold(nodeLabel(match))}  ${sizes.join('  ')}\n`);
+    const path =
+      match.path === null ? pc.dim('(not reachable from the roots)') : formatRetainerPath(match.path);
+    process.stdout.write(`  ${pc.dim('path:')} ${path}\n`);
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (Math.abs(bytes) < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+export function positiveInteger(text: string, flag: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) {
+    throw new UserError(`${flag} "${text}": expected a whole number of at least 1`);
+  }
+  return Number(text);
+}
