@@ -131,6 +131,8 @@ export class SnapshotLabels {
   readonly #indexedLabelId: number;
   readonly #codeType: number;
   readonly #internalNames = new Map<number, boolean>();
+  /** Edge name string id → label string id (names that hold an index or an object id are normalized). */
+  readonly #edgeLabelIds = new Map<number, number>();
 
   constructor(graph: HeapGraph, keys: StructureKeys) {
     this.#graph = graph;
@@ -158,7 +160,13 @@ export class SnapshotLabels {
 
   edgeNameId(edge: number): number {
     if (this.#graph.edgeHasIndexName(edge)) return this.#indexedLabelId;
-    return this.#stringId(this.#graph.edgeNameOrIndex(edge));
+    const nameId = this.#stringId(this.#graph.edgeNameOrIndex(edge));
+    let labelId = this.#edgeLabelIds.get(nameId);
+    if (labelId === undefined) {
+      labelId = this.#keys.internString(normalizedEdgeName(this.#keys.stringOf(nameId)));
+      this.#edgeLabelIds.set(nameId, labelId);
+    }
+    return labelId;
   }
 
   /**
@@ -196,4 +204,20 @@ export class SnapshotLabels {
     }
     return id;
   }
+}
+
+/** Label of the edges V8 writes from a WeakMap key or table to the value (names hold object ids). */
+export const EPHEMERON_EDGE_LABEL = '[] (WeakMap value)';
+const indexName = /^\d+$/;
+const ephemeronName = /^\d+ \/ part of key \(/;
+
+/**
+ * Edge names that change from entry to entry or snapshot to snapshot: hash-table slots are
+ * internal edges named by their index (`132`), and WeakMap value edges name the ids of the
+ * key, value and table. Both become one label, so a table's entries share one key.
+ */
+export function normalizedEdgeName(name: string): string {
+  if (indexName.test(name)) return INDEXED_EDGE_LABEL;
+  if (ephemeronName.test(name)) return EPHEMERON_EDGE_LABEL;
+  return name;
 }

@@ -350,7 +350,8 @@ function toVerdict(evidence: SeriesEvidence, decidedBy: string, decision: RuleDe
   };
 }
 
-function defaultWarmupSamples(count: number): number {
+/** Warm-up samples dropped from a series of `count` by default. */
+export function defaultWarmupSamples(count: number): number {
   return Math.max(MINIMUM_WARMUP_SAMPLES, Math.ceil(count * WARMUP_FRACTION));
 }
 
