@@ -121,23 +121,22 @@ function step() {
     const trigger = config.mode === 'script' && snapshotsRequested === 0 ? 'baseline' : 'time';
     snapshotsRequested++;
     post('snapshot', trigger);
-    nextSnapshotAt = advance(nextSnapshotAt, config.everyMs, elapsed);
-    nextSampleAt = elapsed + (config.sampleMs || Infinity);
+    nextSnapshotAt = skipMissed(nextSnapshotAt + (config.everyMs || Infinity), config.everyMs, elapsed);
     return pendingPollMs;
   }
   if (elapsed >= nextSampleAt) {
     post('sample', 'time');
-    nextSampleAt = advance(nextSampleAt, config.sampleMs, elapsed);
+    nextSampleAt = skipMissed(nextSampleAt + config.sampleMs, config.sampleMs, elapsed);
     return pendingPollMs;
   }
   const durationLeft = config.durationMs ? config.durationMs - elapsed : Infinity;
   return Math.min(nextSnapshotAt - elapsed, nextSampleAt - elapsed, durationLeft);
 }
 
-/** The next slot of a fixed-rate schedule, skipping slots missed while capturing. */
-function advance(due, every, elapsed) {
+/** The first slot of a fixed-rate schedule that is still ahead of `elapsed`. */
+function skipMissed(due, every, elapsed) {
   if (!every) return Infinity;
-  let next = due + every;
+  let next = due;
   while (next <= elapsed) next += every;
   return next;
 }
@@ -157,9 +156,19 @@ function post(kind, trigger) {
 
 function ignoreReply() {}
 
-/** A late snapshot is the parent's to judge (it has the timeout); here we only wait. */
+/**
+ * A late snapshot is the parent's to judge (it has the timeout); here we only wait. Slots
+ * missed while capturing are skipped from the completion time, so the scenario always gets
+ * run time between two snapshots, and samples resume one period after it.
+ */
 function checkPending() {
-  if (Atomics.load(ints, slot.doneSequence) >= pending.sequence) pending = null;
+  if (Atomics.load(ints, slot.doneSequence) < pending.sequence) return;
+  if (pending.kind === 'snapshot') {
+    const elapsed = now() - times[timeSlot.startTime];
+    nextSnapshotAt = skipMissed(nextSnapshotAt, config.everyMs, elapsed);
+    nextSampleAt = elapsed + (config.sampleMs || Infinity);
+  }
+  pending = null;
 }
 
 /** Tell the main thread to end; a script is then ended by the parent. */
