@@ -5,7 +5,7 @@
 
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pacote from 'pacote';
+import type pacote from 'pacote';
 import { UserError } from '../errors.js';
 import { runVersion } from './binary.js';
 import {
@@ -19,7 +19,13 @@ import {
 } from './cache.js';
 import type { RuntimeOptions } from './options.js';
 import { binaryRelativePath } from './platform.js';
-import { fetchNodeReleases, isNetworkError, RegistryUnreachableError, registryOptions } from './registry.js';
+import {
+  fetchNodeReleases,
+  isNetworkError,
+  loadPacote,
+  RegistryUnreachableError,
+  registryOptions,
+} from './registry.js';
 import { normalizeVersion } from './versions.js';
 
 export interface InstallResult extends InstalledRuntime {
@@ -76,7 +82,7 @@ export async function installRuntime(
   const started = performance.now();
   try {
     options.onProgress?.(`downloading ${packageSpec}`);
-    await pacote.extract(packageSpec, temporary, {
+    await (await loadPacote()).extract(packageSpec, temporary, {
       ...registryOptions(options),
       integrity,
     } as pacote.Options);

@@ -3,7 +3,7 @@
 // Registry failures become one-line UserErrors; an unreachable registry gets its own class
 // so callers can fall back to the cache.
 
-import pacote from 'pacote';
+import type pacote from 'pacote';
 import { UserError } from '../errors.js';
 import { ltsMajor } from './lts.js';
 import { type NpmOptions, npmOptionsFromEnvironment } from './npm-config.js';
@@ -56,6 +56,17 @@ export function registryOptions(options: RegistryOptions): NpmOptions {
   return npmOptionsFromEnvironment(overrides);
 }
 
+type Pacote = typeof pacote;
+let pacoteModule: Promise<Pacote> | undefined;
+
+/** pacote loads ~1 s of modules: only commands that reach the registry pay for it. */
+export function loadPacote(): Promise<Pacote> {
+  pacoteModule ??= import('pacote').then(
+    (module) => (module as { default?: Pacote }).default ?? (module as Pacote),
+  );
+  return pacoteModule;
+}
+
 // One packument per registry and package per process for a few minutes: bisect asks for
 // many versions in a row. pacote's HTTP cache handles the rest.
 const packumentMemo = new Map<string, { at: number; releases: Promise<NodeReleases> }>();
@@ -84,7 +95,7 @@ async function loadReleases(
 ): Promise<NodeReleases> {
   let packument: Awaited<ReturnType<typeof pacote.packument>>;
   try {
-    packument = await pacote.packument(packageName, npmOptions as pacote.Options);
+    packument = await (await loadPacote()).packument(packageName, npmOptions as pacote.Options);
   } catch (error) {
     throw registryError(error, packageName, registry);
   }
