@@ -60,13 +60,12 @@ export function summarizeClasses(
   const counts = new Float64Array(classCount);
   const selfTotals = new Float64Array(classCount);
   const included = new Uint8Array(graph.nodeCount);
-  const syntheticType = graph.types.syntheticNode;
   let totalSelfSize = 0;
   for (let ordinal = 0; ordinal < graph.nodeCount; ordinal++) {
     const selfSize = selfSizes[ordinal]!;
     totalSelfSize += selfSize;
-    // Synthetic nodes (the root, `(GC roots)`…) are V8's bookkeeping, not objects.
-    if (graph.nodeType(ordinal) === syntheticType) continue;
+    // The root is the snapshot's frame, not an object: its "class" would retain everything.
+    if (ordinal === graph.rootOrdinal) continue;
     if (options.skipEmptyNodes && selfSize === 0) continue;
     included[ordinal] = 1;
     const classId = classIds[ordinal]!;

@@ -13,7 +13,6 @@ export async function loadDevToolsSnapshot(text, { withInterfaces = false } = {}
   const problems = [];
   const dispatcher = {
     sendEvent: (name, data) => {
-      if (process.env.DT_DEBUG) console.error(name, data);
       if (name === 'BrokenSnapshot') problems.push(data);
     },
   };
@@ -27,9 +26,17 @@ export async function loadDevToolsSnapshot(text, { withInterfaces = false } = {}
     'chrome-devtools-frontend/front_end/entrypoints/heap_snapshot_worker/HeapSnapshot.js'
   );
   new SecondaryInitManager(channel.port2);
-  const snapshot = await loader.buildSnapshot(channel.port1);
-  channel.port1.close();
-  channel.port2.close();
+  // DevTools reports unreachable nodes with console.warn; keep them as data instead.
+  const warn = console.warn;
+  console.warn = (message) => problems.push(String(message));
+  let snapshot;
+  try {
+    snapshot = await loader.buildSnapshot(channel.port1);
+  } finally {
+    console.warn = warn;
+    channel.port1.close();
+    channel.port2.close();
+  }
   if (!withInterfaces) snapshot.applyInterfaceDefinitions([]);
   return { snapshot, problems };
 }
