@@ -1,7 +1,7 @@
 // Growth across a series of snapshots: structures keyed by stable paths, measured per
 // snapshot, tracked over the run, and judged by trend statistics and a chain of named rules.
 
-export type { ClassAggregate, ClassAggregateOptions } from './classes.js';
+export type { ClassAggregate } from './classes.js';
 export { classAggregates } from './classes.js';
 export { benjaminiHochberg } from './multiple-testing.js';
 export type { MetricName } from './sample-store.js';
@@ -13,6 +13,7 @@ export { INDEXED_EDGE_LABEL, ROOT_KEY, StructureKeys, shortClassName } from './s
 export type { MeasureOptions, StructureMeasurements } from './structures.js';
 export { measureStructures } from './structures.js';
 export type {
+  ClassResult,
   GrowthReport,
   MetricResult,
   NamedTrackMeasurement,

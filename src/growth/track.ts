@@ -3,6 +3,7 @@
 // false-discovery-rate correction across them), ranks the growing ones, and adds named tracks
 // (path queries, or measurements computed elsewhere) that are judged on their own.
 
+import type { ClassAggregate } from './classes.js';
 import { benjaminiHochberg } from './multiple-testing.js';
 import { METRICS, type MetricArrays, type MetricName, SampleStore } from './sample-store.js';
 import { ROOT_KEY, StructureKeys } from './structure-keys.js';
@@ -12,8 +13,10 @@ import {
   decide,
   defaultWarmupSamples,
   gatherEvidence,
+  type MeasuredSeries,
   type MetricKind,
   RELATIVE_GROWTH_FLOOR,
+  type SeriesEvidence,
   type SeriesVerdict,
   type VerdictOptions,
   type XUnit,
@@ -81,6 +84,12 @@ export interface NamedTrackResult {
   metrics: MetricResult[];
 }
 
+export interface ClassResult {
+  className: string;
+  verdict: SeriesVerdict['verdict'];
+  metrics: MetricResult[];
+}
+
 export type RunVerdict = 'leak' | 'no-leak' | 'inconclusive';
 
 export interface GrowthReport {
@@ -94,6 +103,8 @@ export interface GrowthReport {
   testedSeries: number;
   /** Growing structures first (largest growth first), then the other tested ones. */
   structures: StructureResult[];
+  /** Classes whose totals grew enough to be tested (when class aggregates were added), growing first. */
+  classes: ClassResult[];
   namedTracks: NamedTrackResult[];
 }
 
@@ -110,6 +121,7 @@ export class SeriesTracker {
   readonly #samples: TrackSample[] = [];
   readonly #queries = new Map<string, string>();
   readonly #namedMeasurements = new Map<string, Map<number, NamedTrackMeasurement>>();
+  readonly #classAggregates = new Map<number, ClassAggregate[]>();
 
   constructor(options: TrackerOptions) {
     this.#options = options;
@@ -152,6 +164,11 @@ export class SeriesTracker {
     bySnapshot.set(snapshotIndex, measurement);
   }
 
+  /** Accepts one snapshot's class aggregates (`classAggregates`), to track classes too. */
+  addClassAggregates(snapshotIndex: number, aggregates: ClassAggregate[]): void {
+    this.#classAggregates.set(snapshotIndex, aggregates);
+  }
+
   /** The value series of one key and metric, one value per sample (0 where the key was absent). */
   seriesOf(key: number, metric: MetricName): number[] {
     return this.#store.seriesOf([key])[metric][0]!;
@@ -164,17 +181,23 @@ export class SeriesTracker {
     const candidateKeys = [...new Set(candidates.map((candidate) => candidate.key))];
     const series = this.#store.seriesOf(candidateKeys);
     const rowOf = new Map(candidateKeys.map((key, row) => [key, row]));
-    const evidence = candidates.map((candidate) =>
-      gatherEvidence(this.#measured(series[candidate.metric][rowOf.get(candidate.key)!]!), {
-        ...this.#options.verdict,
-        kind: METRIC_KINDS[candidate.metric],
-      }),
+    const structureEvidence = candidates.map((candidate) =>
+      this.#evidence(this.#measured(series[candidate.metric][rowOf.get(candidate.key)!]!), candidate.metric),
     );
-    const adjusted = benjaminiHochberg(evidence.map((item) => item.pValue));
-    const verdicts = evidence.map((item, index) => decide({ ...item, pValue: adjusted[index]! }));
-    const structures = this.#structureResults(candidates, verdicts, series, rowOf);
+    const classCandidates = this.#classCandidates();
+    // Every automatically found candidate shares one false-discovery budget.
+    const pooled = [...structureEvidence, ...classCandidates.map((candidate) => candidate.evidence)];
+    const adjusted = benjaminiHochberg(pooled.map((item) => item.pValue));
+    const verdicts = pooled.map((item, index) => decide({ ...item, pValue: adjusted[index]! }));
+    const structures = this.#structureResults(
+      candidates,
+      verdicts.slice(0, candidates.length),
+      series,
+      rowOf,
+    );
+    const classes = classResults(classCandidates, verdicts.slice(candidates.length));
     const namedTracks = [...this.#queryTracks(), ...this.#givenTracks()];
-    const { verdict, reason } = runVerdict(structures, namedTracks, this.#samples.length);
+    const { verdict, reason } = runVerdict(structures, classes, namedTracks, this.#samples.length);
     return {
       verdict,
       reason,
@@ -182,10 +205,74 @@ export class SeriesTracker {
       xUnit: this.#options.xUnit,
       x,
       elapsedMs,
-      testedSeries: candidates.length,
+      testedSeries: pooled.length,
       structures,
+      classes,
       namedTracks,
     };
+  }
+
+  #evidence(series: MeasuredSeries, metric: MetricName): SeriesEvidence {
+    return gatherEvidence(series, { ...this.#options.verdict, kind: METRIC_KINDS[metric] });
+  }
+
+  /** Class series over the snapshots that have aggregates; the classes that grew enough, with their evidence. */
+  #classCandidates(): {
+    className: string;
+    metric: MetricName;
+    series: number[];
+    evidence: SeriesEvidence;
+  }[] {
+    const samples = this.#samples.filter((sample) => this.#classAggregates.has(sample.snapshotIndex));
+    if (samples.length < 2) return [];
+    const byClass = new Map<string, Record<MetricName, number[]>>();
+    samples.forEach((sample, sampleIndex) => {
+      for (const aggregate of this.#classAggregates.get(sample.snapshotIndex)!) {
+        let rows = byClass.get(aggregate.className);
+        if (!rows) {
+          rows = emptyRows(samples.length);
+          byClass.set(aggregate.className, rows);
+        }
+        rows.count[sampleIndex] = aggregate.count;
+        rows.selfSize[sampleIndex] = aggregate.selfSize;
+        rows.retainedSize[sampleIndex] = aggregate.retainedSize ?? Number.NaN;
+      }
+    });
+    const warmup = Math.min(
+      this.#options.verdict?.warmupSamples ?? defaultWarmupSamples(samples.length),
+      samples.length - 1,
+    );
+    const limit = this.#options.maximumCandidatesPerMetric ?? MAXIMUM_CANDIDATES_PER_METRIC;
+    const result: { className: string; metric: MetricName; series: number[]; evidence: SeriesEvidence }[] =
+      [];
+    for (const metric of ['selfSize', 'retainedSize', 'count'] as const) {
+      const grown: { className: string; growth: number; series: number[] }[] = [];
+      for (const [className, rows] of byClass) {
+        const values = rows[metric];
+        if (values.some((value) => Number.isNaN(value))) continue;
+        const growth = values.at(-1)! - values[warmup]!;
+        if (this.#grewEnough(metric, growth, values.at(-1)!))
+          grown.push({ className, growth, series: values });
+      }
+      grown.sort((a, b) => b.growth - a.growth);
+      for (const { className, series } of grown.slice(0, limit)) {
+        const measured = {
+          x: samples.map((sample) => sample.x),
+          y: series,
+          xUnit: this.#options.xUnit,
+          elapsedMs: samples.map((sample) => sample.elapsedMs),
+        };
+        result.push({ className, metric, series, evidence: this.#evidence(measured, metric) });
+      }
+    }
+    return result;
+  }
+
+  /** The prefilter: a series can only grow by the rules if its last value exceeds its first after warm-up by the floors. */
+  #grewEnough(metric: MetricName, growth: number, last: number): boolean {
+    const absoluteFloor = this.#options.verdict?.absoluteFloor ?? ABSOLUTE_GROWTH_FLOOR[METRIC_KINDS[metric]];
+    const relativeFloor = this.#options.verdict?.relativeFloor ?? RELATIVE_GROWTH_FLOOR;
+    return growth >= absoluteFloor && growth >= relativeFloor * last;
   }
 
   #measured(y: number[]) {
@@ -214,18 +301,15 @@ export class SeriesTracker {
       if (sampleIndex === sampleCount - 1) last = state;
     });
     const limit = this.#options.maximumCandidatesPerMetric ?? MAXIMUM_CANDIDATES_PER_METRIC;
-    const relativeFloor = this.#options.verdict?.relativeFloor ?? RELATIVE_GROWTH_FLOOR;
     const candidates: { key: number; metric: MetricName }[] = [];
     for (const metric of METRICS) {
       if (metric === 'retainedSize' && !this.#store.hasRetainedSizes) continue;
-      const absoluteFloor =
-        this.#options.verdict?.absoluteFloor ?? ABSOLUTE_GROWTH_FLOOR[METRIC_KINDS[metric]];
       const growing: { key: number; growth: number }[] = [];
       const before = base![metric];
       const after = last![metric];
       for (let key = ROOT_KEY + 1; key < after.length; key++) {
         const growth = after[key]! - (before[key] ?? 0);
-        if (growth >= absoluteFloor && growth >= relativeFloor * after[key]!) growing.push({ key, growth });
+        if (this.#grewEnough(metric, growth, after[key]!)) growing.push({ key, growth });
       }
       growing.sort((a, b) => b.growth - a.growth);
       for (const { key } of growing.slice(0, limit)) candidates.push({ key, metric });
@@ -285,14 +369,17 @@ export class SeriesTracker {
       const retained = metrics.find((metric) => metric.metric === 'retainedSize');
       if (retained?.verdict.verdict === 'growing') retainedGrowth.set(key, retained.verdict.growth);
     }
+    const explained = new Set<number>();
     for (const [key, growth] of retainedGrowth) {
       for (let owner = this.keys.parentOf(key); owner > ROOT_KEY; owner = this.keys.parentOf(owner)) {
         const ownerGrowth = retainedGrowth.get(owner);
-        if (ownerGrowth === undefined || growth < EXPLAINED_BY_DESCENDANT * ownerGrowth) continue;
-        const metrics = byKey.get(owner)!.filter((metric) => metric.metric !== 'retainedSize');
-        if (metrics.length === 0) byKey.delete(owner);
-        else byKey.set(owner, metrics);
+        if (ownerGrowth !== undefined && growth >= EXPLAINED_BY_DESCENDANT * ownerGrowth) explained.add(owner);
       }
+    }
+    for (const owner of explained) {
+      const metrics = byKey.get(owner)!.filter((metric) => metric.metric !== 'retainedSize');
+      if (metrics.length === 0) byKey.delete(owner);
+      else byKey.set(owner, metrics);
     }
   }
 
@@ -374,32 +461,55 @@ export class SeriesTracker {
 
 function runVerdict(
   structures: StructureResult[],
+  classes: ClassResult[],
   namedTracks: NamedTrackResult[],
   samples: number,
 ): { verdict: RunVerdict; reason: string } {
-  const growingTracks = namedTracks.filter((track) => track.verdict === 'growing');
-  const growingStructures = structures.filter((structure) => structure.verdict === 'growing');
-  if (growingTracks.length > 0 || growingStructures.length > 0) {
-    const names = [
-      ...growingTracks.map((track) => track.name),
-      ...growingStructures.slice(0, 3).map((structure) => structure.label),
-    ];
-    const more = growingStructures.length > 3 ? ` and ${growingStructures.length - 3} more` : '';
-    return { verdict: 'leak', reason: `growing: ${names.join(', ')}${more}` };
-  }
-  const inconclusiveTracks = namedTracks.filter((track) => track.verdict === 'inconclusive');
-  const inconclusiveStructures = structures.filter((structure) => structure.verdict === 'inconclusive');
-  if (inconclusiveTracks.length > 0 || inconclusiveStructures.length > 0) {
-    const names = [
-      ...inconclusiveTracks.map((track) => track.name),
-      ...inconclusiveStructures.slice(0, 3).map((structure) => structure.label),
-    ];
-    return { verdict: 'inconclusive', reason: `nothing grows for sure, but undecided: ${names.join(', ')}` };
+  const named = (verdict: SeriesVerdict['verdict']) => [
+    ...namedTracks.filter((track) => track.verdict === verdict).map((track) => track.name),
+    ...structures.filter((structure) => structure.verdict === verdict).map((structure) => structure.label),
+    ...classes.filter((result) => result.verdict === verdict).map((result) => `class ${result.className}`),
+  ];
+  const listed = (names: string[]) =>
+    names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
+  const growing = named('growing');
+  if (growing.length > 0) return { verdict: 'leak', reason: `growing: ${listed(growing)}` };
+  const undecided = named('inconclusive');
+  if (undecided.length > 0) {
+    return { verdict: 'inconclusive', reason: `nothing grows for sure, but undecided: ${listed(undecided)}` };
   }
   if (samples < 2) return { verdict: 'inconclusive', reason: `${samples} snapshot(s): nothing to compare` };
   return {
     verdict: 'no-leak',
-    reason: `${structures.length} candidate structures and ${namedTracks.length} named tracks, all stable`,
+    reason: `${structures.length} candidate structures, ${classes.length} classes and ${namedTracks.length} named tracks, all stable`,
+  };
+}
+
+function classResults(
+  candidates: { className: string; metric: MetricName; series: number[] }[],
+  verdicts: SeriesVerdict[],
+): ClassResult[] {
+  const byClass = new Map<string, MetricResult[]>();
+  candidates.forEach((candidate, index) => {
+    const metrics = byClass.get(candidate.className) ?? [];
+    metrics.push({ metric: candidate.metric, series: candidate.series, verdict: verdicts[index]! });
+    byClass.set(candidate.className, metrics);
+  });
+  return [...byClass]
+    .map(([className, metrics]) => ({
+      className,
+      verdict: worstVerdict(metrics.map((metric) => metric.verdict.verdict)),
+      metrics,
+    }))
+    .sort((a, b) => verdictRank(b.verdict) - verdictRank(a.verdict) || bytesGrowth(b) - bytesGrowth(a));
+}
+
+function emptyRows(length: number): Record<MetricName, number[]> {
+  return {
+    selfSize: new Array<number>(length).fill(0),
+    edgeCount: new Array<number>(length).fill(0),
+    retainedSize: new Array<number>(length).fill(0),
+    count: new Array<number>(length).fill(0),
   };
 }
 
@@ -414,7 +524,7 @@ function verdictRank(verdict: SeriesVerdict['verdict']): number {
 }
 
 /** Largest byte growth among a structure's metrics, to rank structures. */
-function bytesGrowth(structure: StructureResult): number {
+function bytesGrowth(structure: { metrics: MetricResult[] }): number {
   let largest = 0;
   for (const metric of structure.metrics) {
     if (METRIC_KINDS[metric.metric] === 'bytes') largest = Math.max(largest, metric.verdict.growth);

@@ -48,8 +48,8 @@ export const RELATIVE_GROWTH_FLOOR = 0.05;
 export const ABSOLUTE_GROWTH_FLOOR: Record<MetricKind, number> = { bytes: 4096, count: 32 };
 /**
  * The late part of the run (its last third, at least 3 samples) is a plateau when its values
- * stay within this share of the run's growth: a few steps then flat is the live high-water
- * mark, not a leak.
+ * stay within, and its own trend adds less than, this share of the run's growth: a few steps
+ * then flat is the live high-water mark, not a leak.
  */
 export const PLATEAU_FLATNESS = 0.1;
 export const LATE_PART_FRACTION = 1 / 3;
@@ -175,26 +175,58 @@ const noChange: VerdictRule = {
       : undefined,
 };
 
-const significance: VerdictRule = {
-  name: 'significance',
+const trendTest: VerdictRule = {
+  name: 'trend-test',
   decide: (evidence) => {
-    const { mannKendall: test, pValue, options } = evidence;
-    const s = test?.s ?? 0;
-    const pText = `Mann–Kendall S = ${s}, p = ${formatP(pValue)}`;
-    if (s < 0 && pValue < options.alpha) return { verdict: 'stable', reason: `decreasing (${pText})` };
+    const { pValue, options } = evidence;
+    const s = evidence.mannKendall?.s ?? 0;
+    if (s < 0 && pValue < options.alpha)
+      return { verdict: 'stable', reason: `decreasing (${testText(evidence)})` };
     if (s > 0 && pValue < options.alpha) return undefined;
     if (evidence.growthUpperBound < evidence.growthThreshold) {
       return {
         verdict: 'stable',
-        reason: `no significant trend (${pText}); growth over the run is at most ${formatAmount(evidence.growthUpperBound, evidence.kind)} at ${percent(SLOPE_CONFIDENCE_LEVEL)} confidence, below ${formatAmount(evidence.growthThreshold, evidence.kind)}`,
+        reason: `no significant trend (${testText(evidence)}); growth over the run is at most ${formatAmount(evidence.growthUpperBound, evidence.kind)} at ${percent(SLOPE_CONFIDENCE_LEVEL)} confidence, below ${formatAmount(evidence.growthThreshold, evidence.kind)}`,
       };
     }
+    return undefined;
+  },
+};
+
+/** A series without a significant trend whose later half never tops its first half's peak is bounded (a sawtooth, a cache). */
+const bounded: VerdictRule = {
+  name: 'bounded',
+  decide: (evidence) => {
+    if (isSignificantIncrease(evidence)) return undefined;
+    const half = Math.floor(evidence.samples / 2);
+    const firstPeak = Math.max(...evidence.y.slice(0, half));
+    const laterPeak = Math.max(...evidence.y.slice(half));
+    if (laterPeak - firstPeak > evidence.growthThreshold) return undefined;
     return {
-      verdict: 'inconclusive',
-      reason: `no significant trend (${pText}), but the data cannot exclude growth of up to ${formatAmount(evidence.growthUpperBound, evidence.kind)} over the run; more samples will tell`,
+      verdict: 'stable',
+      reason: `no significant trend (${testText(evidence)}) and the later half's peak ${formatAmount(laterPeak, evidence.kind)} stays within ${formatAmount(evidence.growthThreshold, evidence.kind)} of the first half's ${formatAmount(firstPeak, evidence.kind)}`,
     };
   },
 };
+
+const significance: VerdictRule = {
+  name: 'significance',
+  decide: (evidence) =>
+    isSignificantIncrease(evidence)
+      ? undefined
+      : {
+          verdict: 'inconclusive',
+          reason: `no significant trend (${testText(evidence)}), but the data cannot exclude growth of up to ${formatAmount(evidence.growthUpperBound, evidence.kind)} over the run; more samples will tell`,
+        },
+};
+
+function isSignificantIncrease(evidence: SeriesEvidence): boolean {
+  return (evidence.mannKendall?.s ?? 0) > 0 && evidence.pValue < evidence.options.alpha;
+}
+
+function testText(evidence: SeriesEvidence): string {
+  return `Mann–Kendall S = ${evidence.mannKendall?.s ?? 0}, p = ${formatP(evidence.pValue)}`;
+}
 
 const magnitude: VerdictRule = {
   name: 'magnitude',
@@ -210,8 +242,10 @@ const magnitude: VerdictRule = {
 const plateau: VerdictRule = {
   name: 'plateau',
   decide: (evidence) => {
-    const flat = evidence.lateRange <= evidence.options.plateauFlatness * evidence.growth;
-    if (!flat || evidence.lateSlope > 0) return undefined;
+    const tolerance = evidence.options.plateauFlatness * evidence.growth;
+    const lateSpan = evidence.x[evidence.samples - 1]! - evidence.x[evidence.samples - evidence.lateSamples]!;
+    const flat = evidence.lateRange <= tolerance && evidence.lateSlope * lateSpan <= tolerance;
+    if (!flat) return undefined;
     const steps = evidence.steps === 1 ? '1 step' : `${evidence.steps} steps`;
     return {
       verdict: 'stable',
@@ -242,6 +276,8 @@ const persistence: VerdictRule = {
 export const verdictRules: readonly VerdictRule[] = [
   enoughSamples,
   noChange,
+  trendTest,
+  bounded,
   significance,
   magnitude,
   plateau,
