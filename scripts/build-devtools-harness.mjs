@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const repository = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const defaultHarnessPath = join(repository, 'dist', 'test', 'devtools', 'devtools-heap-snapshot.mjs');
+export const defaultHarnessPath = join(repository, 'dist', 'devtools-harness', 'devtools-heap-snapshot.mjs');
 const entry = join(repository, 'test', 'devtools', 'heap-snapshot-entry.js');
 
 const withResolversPolyfill = `if (typeof Promise.withResolvers !== 'function') {
