@@ -373,7 +373,8 @@ export class SeriesTracker {
     for (const [key, growth] of retainedGrowth) {
       for (let owner = this.keys.parentOf(key); owner > ROOT_KEY; owner = this.keys.parentOf(owner)) {
         const ownerGrowth = retainedGrowth.get(owner);
-        if (ownerGrowth !== undefined && growth >= EXPLAINED_BY_DESCENDANT * ownerGrowth) explained.add(owner);
+        if (ownerGrowth !== undefined && growth >= EXPLAINED_BY_DESCENDANT * ownerGrowth)
+          explained.add(owner);
       }
     }
     for (const owner of explained) {

@@ -48,8 +48,8 @@ export const RELATIVE_GROWTH_FLOOR = 0.05;
 export const ABSOLUTE_GROWTH_FLOOR: Record<MetricKind, number> = { bytes: 4096, count: 32 };
 /**
  * The late part of the run (its last third, at least 3 samples) is a plateau when its values
- * stay within, and its own trend adds less than, this share of the run's growth: a few steps
- * then flat is the live high-water mark, not a leak.
+ * stay within this share of the run's growth and its own slope is not a persistent one: a few
+ * steps then flat is the live high-water mark, not a leak.
  */
 export const PLATEAU_FLATNESS = 0.1;
 export const LATE_PART_FRACTION = 1 / 3;
@@ -243,8 +243,10 @@ const plateau: VerdictRule = {
   name: 'plateau',
   decide: (evidence) => {
     const tolerance = evidence.options.plateauFlatness * evidence.growth;
-    const lateSpan = evidence.x[evidence.samples - 1]! - evidence.x[evidence.samples - evidence.lateSamples]!;
-    const flat = evidence.lateRange <= tolerance && evidence.lateSlope * lateSpan <= tolerance;
+    const slope = evidence.theilSen?.slope ?? 0;
+    // Flat: the late part stays within the tolerance and its own trend is not a persistent one.
+    const flat =
+      evidence.lateRange <= tolerance && evidence.lateSlope < evidence.options.persistenceFraction * slope;
     if (!flat) return undefined;
     const steps = evidence.steps === 1 ? '1 step' : `${evidence.steps} steps`;
     return {
