@@ -7,6 +7,7 @@ import { registerInfo } from './commands/info.js';
 import { registerQuery } from './commands/query.js';
 import { registerRetainers } from './commands/retainers.js';
 import { registerRuntimes } from './commands/runtimes.js';
+import { registerSummary } from './commands/summary.js';
 import { EXIT_ERROR } from './output.js';
 
 const program = new Command();
@@ -22,6 +23,7 @@ registerQuery(program);
 registerRetainers(program);
 registerDiff(program);
 registerRuntimes(program);
+registerSummary(program);
 
 try {
   await program.parseAsync(process.argv);
