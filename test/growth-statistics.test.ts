@@ -140,7 +140,9 @@ describe('benjaminiHochberg', () => {
     // Sorted 0.005, 0.01, 0.03, 0.04 (m = 4): p·m/rank = 0.02, 0.02, 0.04, 0.04, then running minima from the top.
     const adjusted = benjaminiHochberg([0.01, 0.04, 0.03, 0.005]);
     const expected = [0.02, 0.04, 0.04, 0.02];
-    adjusted.forEach((value, index) => assert.ok(Math.abs(value - expected[index]!) < 1e-12));
+    adjusted.forEach((value, index) => {
+      assert.ok(Math.abs(value - expected[index]!) < 1e-12);
+    });
     assert.deepEqual(benjaminiHochberg([]), []);
     assert.deepEqual(benjaminiHochberg([0.3]), [0.3]);
   });
