@@ -61,14 +61,12 @@ describe('heapdrift summary', () => {
         selfSize,
         retainedSize,
       })),
-      expected.classes
-        .slice(0, 7)
-        .map(({ className, count, selfSize, retainedSize }) => ({
-          className,
-          count,
-          selfSize,
-          retainedSize,
-        })),
+      expected.classes.slice(0, 7).map(({ className, count, selfSize, retainedSize }) => ({
+        className,
+        count,
+        selfSize,
+        retainedSize,
+      })),
     );
     for (let index = 1; index < output.classes.length; index++) {
       assert.ok(output.classes[index - 1]!.retainedSize >= output.classes[index]!.retainedSize, 'sorted');
