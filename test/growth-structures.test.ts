@@ -1,0 +1,293 @@
+// Structure keys, measurements and tracking on real heap snapshots written by real Node
+// processes: a fixture heap, a process whose Map leaks between snapshots, and a negative
+// control that allocates a lot but keeps nothing.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { computeDominators } from '../src/analysis/dominators.js';
+import { queryGraph } from '../src/analysis/query.js';
+import { classAggregates } from '../src/growth/classes.js';
+import { StructureKeys } from '../src/growth/structure-keys.js';
+import { measureStructures } from '../src/growth/structures.js';
+import { type GrowthReport, SeriesTracker } from '../src/growth/track.js';
+import type { HeapGraph } from '../src/snapshot/graph.js';
+import { graphFromJsonFile } from './helpers/json-graph.js';
+import { testCacheDir } from './helpers/node-binaries.js';
+import { realSnapshot } from './helpers/snapshots.js';
+
+const SNAPSHOTS_PER_SERIES = 8;
+const ENTRIES_PER_STEP = 200;
+
+/** Each program defines `step()`, run once before each snapshot; objects stay reachable from globalThis. */
+const seriesPrograms = {
+  mapLeak: `
+    const leaked = (globalThis.leakedRequests = new Map());
+    let counter = 0;
+    function step() {
+      for (let i = 0; i < ${ENTRIES_PER_STEP}; i++) {
+        counter++;
+        leaked.set('request-' + counter, { id: counter, body: 'x'.repeat(20) + counter });
+      }
+    }
+  `,
+  control: `
+    const cache = (globalThis.boundedCache = new Map());
+    let counter = 0;
+    function step() {
+      const garbage = [];
+      for (let i = 0; i < 5000; i++) {
+        counter++;
+        const item = { id: counter, text: 'y' + counter, list: [counter, counter + 1], f: () => counter };
+        garbage.push(item);
+        cache.set('k' + (counter % 100), item);
+      }
+      JSON.parse(JSON.stringify(garbage.slice(0, 200).map(({ id, text }) => ({ id, text }))));
+      new Map(garbage.map((item) => [item.id, item])).clear();
+    }
+  `,
+} as const;
+
+/** Snapshots written by one real process of this Node, one after each `step()`, cached per program. */
+function snapshotSeries(name: keyof typeof seriesPrograms): string[] {
+  const program = seriesPrograms[name];
+  const hash = createHash('sha256').update(`${program}${SNAPSHOTS_PER_SERIES}`).digest('hex').slice(0, 12);
+  const dir = join(testCacheDir, 'growth-series', `${name}-${process.version.slice(1)}-${hash}`);
+  const files = Array.from({ length: SNAPSHOTS_PER_SERIES }, (_, i) =>
+    join(dir, `snapshot-${i}.heapsnapshot`),
+  );
+  if (files.every((file) => existsSync(file))) return files;
+  const staging = `${dir}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true, mode: 0o700 });
+  const writer = `
+    const { writeHeapSnapshot } = require('v8');
+    const { join } = require('path');
+    for (let index = 0; index < ${SNAPSHOTS_PER_SERIES}; index++) {
+      step();
+      gc();
+      writeHeapSnapshot(join(${JSON.stringify(staging)}, 'snapshot-' + index + '.heapsnapshot'));
+    }
+  `;
+  execFileSync(process.execPath, ['--expose-gc', '-e', `${program}\n${writer}`], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    renameSync(staging, dir);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (!files.every((file) => existsSync(file))) throw error;
+  }
+  return files;
+}
+
+/** The node `edgeName` leads to from a node named `fromName`, found by scanning every edge. */
+function findByEdge(graph: HeapGraph, fromName: string, edgeName: string): number[] {
+  const found: number[] = [];
+  for (let node = 0; node < graph.nodeCount; node++) {
+    if (graph.nodeName(node) !== fromName) continue;
+    for (let edge = graph.firstEdge(node); edge < graph.edgeEnd(node); edge++) {
+      if (!graph.edgeHasIndexName(edge) && graph.edgeName(edge) === edgeName)
+        found.push(graph.edgeTarget(edge));
+    }
+  }
+  return found;
+}
+
+function onlyKey(keys: StructureKeys, query: string): number {
+  const matches = keys.find(query);
+  assert.equal(matches.length, 1, `${query}: ${matches.map((key) => keys.path(key)).join(' | ')}`);
+  return matches[0]!;
+}
+
+describe('structure keys on a real fixture heap', () => {
+  const graph = graphFromJsonFile(realSnapshot('system'));
+  const keys = new StructureKeys();
+  const measured = measureStructures(graph, keys);
+
+  it('names NativeContext > retained_maps by its path, with node names for V8 internals', () => {
+    const key = onlyKey(keys, 'NativeContext > retained_maps');
+    assert.equal(keys.label(key), 'NativeContext > retained_maps');
+    assert.match(keys.path(key), /system \/ NativeContext > retained_maps > system \/ WeakArrayList$/);
+    assert.deepEqual(keys.find('NativeContext > retained_maps > WeakArrayList'), [key]);
+    assert.deepEqual(keys.find('system / NativeContext > retained_maps > system / WeakArrayList'), [key]);
+    // The same node, found independently by scanning the edges.
+    const lists = findByEdge(graph, 'system / NativeContext', 'retained_maps');
+    assert.equal(lists.length, 1);
+    assert.equal(measured.nodeKeys[lists[0]!], key);
+    assert.equal(measured.count[key], 1);
+    assert.equal(measured.selfSize[key], graph.nodeSelfSize(lists[0]!));
+    assert.equal(measured.edgeCount[key], graph.nodeEdgeCount(lists[0]!));
+  });
+
+  it('aggregates the objects of one array or table under one key', () => {
+    const points = onlyKey(keys, 'points > Array > [] > Point');
+    assert.equal(measured.count[points], 200);
+    const entries = onlyKey(keys, '__fixture > Object > map > Map > table > * > [] > Leaky');
+    assert.equal(measured.count[entries], 100);
+    assert.match(keys.path(entries), /__fixture > Object > map > Map > table > \(array\) > \[\] > Leaky$/);
+  });
+
+  it('accounts for every reachable node exactly once', () => {
+    let reachable = 0;
+    let reachableSelfSize = 0;
+    for (let node = 0; node < graph.nodeCount; node++) {
+      if (measured.nodeKeys[node]! < 0) continue;
+      reachable++;
+      reachableSelfSize += graph.nodeSelfSize(node);
+    }
+    const sum = (values: Float64Array) => values.reduce((total, value) => total + value, 0);
+    assert.equal(sum(measured.count), reachable);
+    assert.equal(sum(measured.selfSize), reachableSelfSize);
+    assert.ok(reachable > graph.nodeCount * 0.95, `${reachable} of ${graph.nodeCount} reachable`);
+  });
+
+  it('sums retained sizes per key when given', () => {
+    const tree = computeDominators(graph);
+    const withRetained = measureStructures(graph, keys, { retainedSizes: tree.retainedSizes });
+    const key = onlyKey(keys, '__fixture > Object > map > Map > table');
+    const tables = findByEdge(graph, 'Map', 'table').filter((node) => withRetained.nodeKeys[node] === key);
+    assert.equal(tables.length, 1);
+    assert.equal(withRetained.retainedSize![key], tree.retainedSizes[tables[0]!]);
+    assert.ok(withRetained.retainedSize![key]! > withRetained.selfSize[key]!);
+  });
+
+  it('gives class aggregates with and without a dominator tree', () => {
+    const plain = classAggregates(graph);
+    const point = plain.find((aggregate) => aggregate.className === 'Point')!;
+    assert.deepEqual([point.count, point.retainedSize], [200, undefined]);
+    assert.equal(
+      plain.reduce((total, aggregate) => total + aggregate.count, 0),
+      graph.nodeCount - 1,
+    );
+    const withTree = classAggregates(graph, computeDominators(graph));
+    const retainedPoint = withTree.find((aggregate) => aggregate.className === 'Point')!;
+    assert.equal(retainedPoint.count, 200);
+    assert.equal(retainedPoint.selfSize, point.selfSize);
+    assert.ok(retainedPoint.retainedSize! >= point.selfSize);
+  });
+});
+
+describe('structures across the snapshots of one real process', () => {
+  let leakFiles: string[] = [];
+  let controlFiles: string[] = [];
+  let leakGraphs: HeapGraph[] = [];
+  before(() => {
+    leakFiles = snapshotSeries('mapLeak');
+    controlFiles = snapshotSeries('control');
+    leakGraphs = leakFiles.map((file) => graphFromJsonFile(file));
+  });
+
+  it('keeps one key for retained_maps and shows the leaking Map gaining live entries', () => {
+    const keys = new StructureKeys();
+    const first = measureStructures(leakGraphs[0]!, keys);
+    const last = measureStructures(leakGraphs.at(-1)!, keys);
+    const retainedMaps = onlyKey(keys, 'NativeContext > retained_maps');
+    assert.equal(first.count[retainedMaps], 1);
+    assert.equal(last.count[retainedMaps], 1);
+    const table = onlyKey(keys, 'leakedRequests > Map > table');
+    const added = ENTRIES_PER_STEP * (SNAPSHOTS_PER_SERIES - 1);
+    // An ordered hash table holds a key edge and a value edge per entry.
+    assert.equal(last.edgeCount[table]! - first.edgeCount[table]!, 2 * added);
+    const entries = onlyKey(keys, 'leakedRequests > Map > table > * > [] > Object');
+    assert.equal(first.count[entries], ENTRIES_PER_STEP);
+    assert.equal(last.count[entries], ENTRIES_PER_STEP * SNAPSHOTS_PER_SERIES);
+  });
+
+  it('finds the leak, ranks the leaking Map first and folds its contents into it', () => {
+    const tracker = new SeriesTracker({ xUnit: 'iteration' });
+    tracker.trackQuery('retained maps', 'NativeContext > retained_maps');
+    leakGraphs.forEach((graph, index) => {
+      const tree = computeDominators(graph);
+      tracker.add(
+        index,
+        (index + 1) * ENTRIES_PER_STEP,
+        measureStructures(graph, tracker.keys, { retainedSizes: tree.retainedSizes }),
+      );
+      tracker.addClassAggregates(index, classAggregates(graph, tree));
+      const query = queryGraph(graph, 'NativeContext > retained_maps');
+      const list = query.matches[0]!;
+      tracker.addNamedMeasurement(index, {
+        name: 'retained maps (query engine)',
+        selfSize: list.selfSize,
+        edgeCount: list.edgeCount,
+      });
+    });
+    const report = tracker.analyze();
+    assert.equal(report.verdict, 'leak', report.reason);
+    const top = report.structures[0]!;
+    assert.equal(top.verdict, 'growing');
+    assert.match(top.path, /leakedRequests > Map > table > \(array\)$/);
+    assert.equal(top.growingOwner, undefined);
+    const table = top.metrics.find((metric) => metric.metric === 'edgeCount')!;
+    assert.equal(table.verdict.verdict, 'growing');
+    assert.equal(table.verdict.slopePer1000Iterations, 2000);
+    // The entries grow too, under the table; the Map's owners are not listed for its retained size.
+    const entries = report.structures.find((structure) => structure.path.endsWith('> [] > Object'))!;
+    assert.equal(entries.verdict, 'growing');
+    assert.equal(entries.growingOwner, top.key);
+    assert.ok(!report.structures.some((structure) => structure.path.endsWith('leakedRequests > Map')));
+    assert.ok(report.classes.some((result) => result.className === 'Object' && result.verdict === 'growing'));
+    // retained_maps is tracked by name, not growing here, and the query engine agrees on its size.
+    const [byKey, byQueryEngine] = report.namedTracks;
+    assert.equal(byKey!.keys.length, 1);
+    assert.notEqual(byKey!.verdict, 'growing');
+    const sizes = (track: typeof byKey) =>
+      track!.metrics.find((metric) => metric.metric === 'selfSize')!.series;
+    assert.deepEqual(sizes(byQueryEngine), sizes(byKey));
+    assert.equal(
+      byQueryEngine!.metrics.find((metric) => metric.metric === 'retainedSize'),
+      undefined,
+    );
+  });
+
+  it('replays stored changes into the exact per-snapshot values', () => {
+    const tracker = new SeriesTracker({ xUnit: 'iteration' });
+    const measurements = leakGraphs.map((graph) => measureStructures(graph, tracker.keys));
+    measurements.forEach((measured, index) => tracker.add(index, index + 1, measured));
+    // Keys first seen in a later snapshot read as 0 before it.
+    for (let key = 1; key < tracker.keys.size; key += 37) {
+      const expected = measurements.map((measured) =>
+        key < measured.keyCount ? measured.selfSize[key]! : 0,
+      );
+      assert.deepEqual(tracker.seriesOf(key, 'selfSize'), expected, tracker.keys.path(key));
+    }
+  });
+
+  it('calls the negative control no-leak', () => {
+    const tracker = new SeriesTracker({ xUnit: 'iteration' });
+    tracker.trackQuery('retained maps', 'NativeContext > retained_maps');
+    controlFiles.forEach((file, index) => {
+      const graph = graphFromJsonFile(file);
+      tracker.add(index, (index + 1) * 5000, measureStructures(graph, tracker.keys));
+      tracker.addClassAggregates(index, classAggregates(graph));
+    });
+    const report: GrowthReport = tracker.analyze();
+    const growing = report.structures.filter((structure) => structure.verdict === 'growing');
+    assert.deepEqual(
+      growing.map((structure) => structure.path),
+      [],
+    );
+    assert.equal(report.verdict, 'no-leak', report.reason);
+  });
+});
+
+describe('SeriesTracker bookkeeping', () => {
+  it('rejects snapshots out of order and judges too-short runs inconclusive', () => {
+    const graph = graphFromJsonFile(realSnapshot('system'));
+    const tracker = new SeriesTracker({ xUnit: 'ms' });
+    const measured = measureStructures(graph, tracker.keys);
+    tracker.add(0, 0, measured);
+    assert.throws(() => tracker.add(1, 0, measured), RangeError);
+    assert.throws(() => tracker.add(0, 10, measured), RangeError);
+    tracker.trackQuery('retained maps', 'NativeContext > retained_maps');
+    tracker.add(1, 10, measured);
+    const report = tracker.analyze();
+    assert.equal(report.verdict, 'inconclusive');
+    assert.equal(report.namedTracks[0]!.metrics[0]!.verdict.decidedBy, 'enough-samples');
+  });
+});
