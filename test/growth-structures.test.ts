@@ -248,7 +248,9 @@ describe('structures across the snapshots of one real process', () => {
   it('replays stored changes into the exact per-snapshot values', () => {
     const tracker = new SeriesTracker({ xUnit: 'iteration' });
     const measurements = leakGraphs.map((graph) => measureStructures(graph, tracker.keys));
-    measurements.forEach((measured, index) => tracker.add(index, index + 1, measured));
+    measurements.forEach((measured, index) => {
+      tracker.add(index, index + 1, measured);
+    });
     // Keys first seen in a later snapshot read as 0 before it.
     for (let key = 1; key < tracker.keys.size; key += 37) {
       const expected = measurements.map((measured) =>
