@@ -153,7 +153,35 @@ interface SortedIds {
   ordinals: Uint32Array;
 }
 
+/**
+ * Ids in ascending order with their ordinals. V8 ids are 32-bit, so each (id, ordinal) pair is
+ * packed into one 64-bit word (id high, ordinal low) and sorted natively — a comparator sort of
+ * millions of ordinals is an order of magnitude slower. Ids past 32 bits fall back to it.
+ */
 function sortedIds(graph: HeapGraph): SortedIds {
+  const count = graph.nodeCount;
+  const packed = new BigUint64Array(count);
+  const words = new Uint32Array(packed.buffer);
+  const [low, high] = littleEndian ? [0, 1] : [1, 0];
+  for (let ordinal = 0; ordinal < count; ordinal++) {
+    const id = graph.nodeId(ordinal);
+    if (id > 0xffffffff || !Number.isInteger(id) || id < 0) return sortedIdsByComparator(graph);
+    words[2 * ordinal + high] = id;
+    words[2 * ordinal + low] = ordinal;
+  }
+  packed.sort();
+  const ids = new Float64Array(count);
+  const ordinals = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    ids[i] = words[2 * i + high]!;
+    ordinals[i] = words[2 * i + low]!;
+  }
+  return { ids, ordinals };
+}
+
+const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+function sortedIdsByComparator(graph: HeapGraph): SortedIds {
   const ordinals = new Uint32Array(graph.nodeCount);
   const byOrdinal = new Float64Array(graph.nodeCount);
   for (let ordinal = 0; ordinal < graph.nodeCount; ordinal++) {

@@ -134,14 +134,21 @@ function startSet(graph: HeapGraph, step: PatternStep, into: Uint8Array): void {
     return;
   }
   const matcher = new StepMatcher(graph, step.text, step.target);
+  const { nodes, edges } = graph;
+  const { nodeFieldCount, nodeTypeOffset, nodeNameOffset } = graph.layout;
+  const { edgeFieldCount, edgeTypeOffset, edgeNameOffset, edgeToNodeOffset } = graph.layout;
   if (matcher.matchesNodes) {
-    for (let ordinal = 0; ordinal < graph.nodeCount; ordinal++) {
-      if (matcher.nodeMatches(ordinal)) into[ordinal] = 1;
+    for (let ordinal = 0, index = 0; ordinal < graph.nodeCount; ordinal++, index += nodeFieldCount) {
+      if (matcher.nodeMatches(nodes[index + nodeTypeOffset]!, nodes[index + nodeNameOffset]!, ordinal)) {
+        into[ordinal] = 1;
+      }
     }
   }
   if (matcher.matchesEdges) {
-    for (let edge = 0; edge < graph.edgeCount; edge++) {
-      if (matcher.edgeMatches(edge)) into[graph.edgeTarget(edge)] = 1;
+    for (let index = 0; index < edges.length; index += edgeFieldCount) {
+      if (matcher.edgeMatches(edges[index + edgeTypeOffset]!, edges[index + edgeNameOffset]!)) {
+        into[edges[index + edgeToNodeOffset]! / nodeFieldCount] = 1;
+      }
     }
   }
 }
@@ -152,15 +159,28 @@ function advance(graph: HeapGraph, step: PatternStep, from: Uint8Array, into: Ui
     return;
   }
   const matcher = step.kind === 'name' ? new StepMatcher(graph, step.text, step.target) : null;
-  const { firstEdgeIndexes, edges } = graph;
-  const { edgeFieldCount, edgeToNodeOffset, nodeFieldCount } = graph.layout;
+  const { firstEdgeIndexes, edges, nodes } = graph;
+  const { edgeFieldCount, edgeToNodeOffset, edgeTypeOffset, edgeNameOffset } = graph.layout;
+  const { nodeFieldCount, nodeTypeOffset, nodeNameOffset } = graph.layout;
   for (let node = 0; node < graph.nodeCount; node++) {
     if (!from[node]) continue;
     const end = firstEdgeIndexes[node + 1]!;
     for (let edge = firstEdgeIndexes[node]!; edge < end; edge++) {
-      const target = edges[edge * edgeFieldCount + edgeToNodeOffset]! / nodeFieldCount;
+      const edgeIndex = edge * edgeFieldCount;
+      const targetIndex = edges[edgeIndex + edgeToNodeOffset]!;
+      const target = targetIndex / nodeFieldCount;
       if (into[target]) continue;
-      if (matcher === null || matcher.edgeMatches(edge) || matcher.nodeMatches(target)) into[target] = 1;
+      if (
+        matcher === null ||
+        matcher.edgeMatches(edges[edgeIndex + edgeTypeOffset]!, edges[edgeIndex + edgeNameOffset]!) ||
+        matcher.nodeMatches(
+          nodes[targetIndex + nodeTypeOffset]!,
+          nodes[targetIndex + nodeNameOffset]!,
+          target,
+        )
+      ) {
+        into[target] = 1;
+      }
     }
   }
 }
@@ -216,10 +236,12 @@ class StepMatcher {
   readonly #state: Uint8Array;
   /** Per node type: does the type's class name match (types whose class is not the node name)? */
   readonly #typeState: Uint8Array;
-  /** Node types whose class name is the node name (objects, native objects). */
-  readonly #namedClassTypes: Set<number>;
-  /** Node types whose names are contents (strings): matched by class only. */
-  readonly #contentTypes: Set<number>;
+  /** 1 for node types whose class name is the node name (objects, native objects). */
+  readonly #namedClassTypes: Uint8Array;
+  /** 1 for node types whose names are contents (strings): matched by class only. */
+  readonly #contentTypes: Uint8Array;
+  readonly #elementEdge: number;
+  readonly #hiddenEdge: number;
 
   constructor(graph: HeapGraph, text: string, target: 'edge-or-node' | 'edge' | 'node') {
     this.#graph = graph;
@@ -238,36 +260,34 @@ class StepMatcher {
     this.#edgeIndex = decimalIndex(text);
     this.#state = new Uint8Array(graph.strings.count);
     this.#typeState = new Uint8Array(graph.layout.nodeTypes.length);
-    const { objectNode, nativeNode } = graph.types;
-    this.#namedClassTypes = new Set([objectNode, nativeNode].filter((type) => type >= 0));
-    this.#contentTypes = new Set(
-      ['string', 'concatenated string', 'sliced string']
-        .map((name) => graph.layout.nodeTypes.indexOf(name))
-        .filter((type) => type >= 0),
-    );
+    const nodeTypes = graph.layout.nodeTypes;
+    this.#namedClassTypes = typeFlags(nodeTypes, ['object', 'native']);
+    this.#contentTypes = typeFlags(nodeTypes, ['string', 'concatenated string', 'sliced string']);
+    this.#elementEdge = graph.types.elementEdge;
+    this.#hiddenEdge = graph.types.hiddenEdge;
   }
 
-  edgeMatches(edge: number): boolean {
+  /** Whether an edge of this type and `name_or_index` matches. */
+  edgeMatches(edgeType: number, nameOrIndex: number): boolean {
     if (!this.matchesEdges) return false;
-    const graph = this.#graph;
-    if (graph.edgeHasIndexName(edge)) return graph.edgeNameOrIndex(edge) === this.#edgeIndex;
-    return (this.#stringState(graph.edgeNameOrIndex(edge)) & EDGE_NAME) !== 0;
+    if (edgeType === this.#elementEdge || edgeType === this.#hiddenEdge)
+      return nameOrIndex === this.#edgeIndex;
+    return (this.#stringState(nameOrIndex) & EDGE_NAME) !== 0;
   }
 
-  nodeMatches(ordinal: number): boolean {
+  /** Whether a node of this type and name (string index) matches; `ordinal` names its class once per type. */
+  nodeMatches(nodeType: number, nameIndex: number, ordinal: number): boolean {
     if (!this.matchesNodes) return false;
-    const graph = this.#graph;
-    const type = graph.nodeType(ordinal);
-    if (!this.#namedClassTypes.has(type)) {
-      let typeState = this.#typeState[type]!;
+    if (!this.#namedClassTypes[nodeType]) {
+      let typeState = this.#typeState[nodeType]!;
       if (typeState === TYPE_UNKNOWN) {
-        typeState = this.#nodeTest(graph.className(ordinal)) ? TYPE_CLASS_MATCHES : TYPE_CLASS_DIFFERS;
-        this.#typeState[type] = typeState;
+        typeState = this.#nodeTest(this.#graph.className(ordinal)) ? TYPE_CLASS_MATCHES : TYPE_CLASS_DIFFERS;
+        this.#typeState[nodeType] = typeState;
       }
       if (typeState === TYPE_CLASS_MATCHES) return true;
-      if (this.#contentTypes.has(type)) return false;
+      if (this.#contentTypes[nodeType]) return false;
     }
-    return (this.#stringState(graph.nodeNameIndex(ordinal)) & NODE_NAME) !== 0;
+    return (this.#stringState(nameIndex) & NODE_NAME) !== 0;
   }
 
   #stringState(index: number): number {
@@ -282,6 +302,10 @@ class StepMatcher {
 }
 
 const SYSTEM_PREFIX = 'system / ';
+
+function typeFlags(typeNames: readonly string[], flagged: readonly string[]): Uint8Array {
+  return Uint8Array.from(typeNames, (name) => (flagged.includes(name) ? 1 : 0));
+}
 
 function decimalIndex(text: string): number {
   return decimal.test(text) ? Number(text) : -1;
