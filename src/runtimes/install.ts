@@ -1,10 +1,15 @@
-// Installs one exact Node.js version into the cache, atomically: extract the registry
-// tarball (pacote checks its integrity) into a temp dir beside the target, check that
+// Installs one exact Node.js version into the cache, atomically: stream the registry
+// tarball through pacote (which checks its integrity) and keep bin/node, LICENSE and
+// package.json in a temp dir beside the target (headers and docs, two thirds of the
+// package, are skipped), check that
 // `bin/node --version` is the version asked for, write the manifest, rename into place.
 // Concurrent installs of one version all succeed: one rename wins, the others discard theirs.
 
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import type pacote from 'pacote';
 import { UserError } from '../errors.js';
 import { runVersion } from './binary.js';
@@ -17,6 +22,7 @@ import {
   readInstall,
   temporaryDirPrefix,
 } from './cache.js';
+import type { NpmOptions } from './npm-config.js';
 import type { RuntimeOptions } from './options.js';
 import { binaryRelativePath } from './platform.js';
 import {
@@ -26,6 +32,7 @@ import {
   RegistryUnreachableError,
   registryOptions,
 } from './registry.js';
+import { TarEntryExtractor } from './tar.js';
 import { normalizeVersion } from './versions.js';
 
 export interface InstallResult extends InstalledRuntime {
@@ -78,17 +85,13 @@ export async function installRuntime(
 
   const packageSpec = `${releases.packageName}@${version}`;
   await createCacheDir(cacheDir);
-  const temporary = await mkdtemp(join(cacheDir, temporaryDirPrefix(version)));
+  const temporary = await mkdtemp(join(cacheDir, temporaryDirPrefix(version))).catch((error: unknown) => {
+    throw installError(error, packageSpec, cacheDir, integrity);
+  });
   const started = performance.now();
   try {
     options.onProgress?.(`downloading ${packageSpec}`);
-    await (await loadPacote()).extract(packageSpec, temporary, {
-      ...registryOptions(options),
-      integrity,
-    } as pacote.Options);
-    // C headers are a third of the package (56 of 172 MB for 22.15.0) and heapdrift only runs
-    // the binary; bisect keeps many versions, so they go.
-    await rm(join(temporary, 'include'), { recursive: true, force: true });
+    await extractBinary(packageSpec, temporary, { ...registryOptions(options), integrity });
     options.onProgress?.(`verifying ${packageSpec}`);
     await verifyBinary(join(temporary, binaryRelativePath()), version, packageSpec);
     const manifest: RuntimeManifest = {
@@ -111,6 +114,33 @@ export async function installRuntime(
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   options.onProgress?.(`installed node ${version} in ${seconds} s: ${installed.path}`);
   return { ...installed, source: 'registry' };
+}
+
+const keptFiles = [binaryRelativePath(), 'LICENSE', 'package.json'];
+
+/**
+ * Streams the tarball (pacote verifies `integrity` over every byte, and may call the handler
+ * again after a corrupt cache entry) and writes the kept files under `dir`.
+ */
+async function extractBinary(packageSpec: string, dir: string, pacoteOptions: NpmOptions): Promise<void> {
+  const wanted = new Map(keptFiles.map((file) => [file, join(dir, file)]));
+  for (const destination of wanted.values()) await mkdir(dirname(destination), { recursive: true });
+  const pacote = await loadPacote();
+  const extracted = await pacote.tarball.stream(
+    packageSpec,
+    async (stream) => {
+      const extractor = new TarEntryExtractor(wanted);
+      await pipeline(Readable.from(stream as AsyncIterable<Buffer>), createGunzip({ chunkSize: 1 << 20 }), extractor);
+      return extractor.extracted;
+    },
+    pacoteOptions as pacote.Options,
+  );
+  if (!(extracted as Set<string>).has(binaryRelativePath())) {
+    throw new UserError(
+      `${packageSpec} has no ${binaryRelativePath()}; not a Node.js binary package`,
+      'ERR_HEAPDRIFT_RUNTIME_BROKEN',
+    );
+  }
 }
 
 async function createCacheDir(cacheDir: string): Promise<void> {
