@@ -38,6 +38,12 @@ export function registerDiff(program: Command): void {
             class otherwise. The output says which was used and why.
 Counts, sizes and their deltas per class are the same in both modes.
 
+--json prints { schemaVersion: 1, kind: "diff", before: { file, nodeCount, selfSize }, after,
+  mode, modeReason, sameFormat, ids: { added, addedSize, removed, removedSize, kept } | null,
+  overlap: { commonIds, fraction, agreement }, classCount, top, classes: [{ className,
+  beforeCount, afterCount, beforeSize, afterSize, countDelta, sizeDelta, addedCount, addedSize,
+  removedCount, removedSize }] } (the added/removed fields are null when diffing by class)
+
 Exit codes: 0, or 2 for a bad flag, an unreadable file, or --by id on snapshots of different
 formats.`,
     )

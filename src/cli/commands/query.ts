@@ -33,9 +33,13 @@ export function registerQuery(program: Command): void {
       `
 ${PATH_PATTERN_GRAMMAR}
 
-Each match shows its id, class, name (for (system) nodes), self and retained size, edge count, entries
-(edges named by an index: the live entries of lists such as WeakArrayList) and its
-shortest retainer path from the roots. No string contents are shown.
+Each match shows its id, class, name (for (system) nodes), self and retained size, edge
+count, entries (edges named by an index: the live entries of lists such as WeakArrayList) and
+its shortest retainer path from the roots. No string contents are shown.
+
+--json prints { schemaVersion: 1, kind: "query", file, pattern, matchCount, limit, matches:
+  [{ id, className, name, selfSize, edgeCount, entryCount, retainedSize, distance,
+     path: [{ edge: { name, type } | null, node: { id, className, name } }] | null }] }
 
 Exit codes: 0 (also when nothing matches: "no match" is written to stderr and --json prints
 matchCount 0), 2 for a bad path, a bad flag or an unreadable file.`,

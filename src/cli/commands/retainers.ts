@@ -37,6 +37,10 @@ Paths read root-first: (GC roots) @3 --[11]--> (Handle scope) @25 --12--> system
   hidden edge, "@n" an object id. Weak edges never retain. The first path is the one DevTools
   shows; the others follow, shortest first. No string contents are shown.
 
+--json prints { schemaVersion: 1, kind: "retainers", file, target: { id, className, name,
+  selfSize, retainedSize }, reachable, shortestDepth, maxPaths, maxDepth, truncated,
+  paths: [[{ edge: { name, type } | null, node: { id, className, name } }]] }
+
 Exit codes: 0 (also when the object is not reachable: no paths), 2 for an unknown id, a bad
 flag or an unreadable file.`,
     )
