@@ -130,7 +130,11 @@ async function extractBinary(packageSpec: string, dir: string, pacoteOptions: Np
     packageSpec,
     async (stream) => {
       const extractor = new TarEntryExtractor(wanted);
-      await pipeline(Readable.from(stream as AsyncIterable<Buffer>), createGunzip({ chunkSize: 1 << 20 }), extractor);
+      await pipeline(
+        Readable.from(stream as AsyncIterable<Buffer>),
+        createGunzip({ chunkSize: 1 << 20 }),
+        extractor,
+      );
       return extractor.extracted;
     },
     pacoteOptions as pacote.Options,

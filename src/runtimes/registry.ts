@@ -42,6 +42,12 @@ const networkErrorCodes = new Set([
   'ENOTCACHED',
   'ERR_SOCKET_TIMEOUT',
   'UND_ERR_CONNECT_TIMEOUT',
+  // @npmcli/agent's own timeouts and proxy failures
+  'ECONNECTIONTIMEOUT',
+  'EIDLETIMEOUT',
+  'ERESPONSETIMEOUT',
+  'ETRANSFERTIMEOUT',
+  'EINVALIDPROXY',
 ]);
 
 export function isNetworkError(error: unknown): boolean {
