@@ -178,8 +178,8 @@ describe('installing from the registry', () => {
     await assert.rejects(
       run(process.execPath, [cliMain, 'runtimes', 'path', 'twenty-two', '--cache-dir', cacheDir]),
       (error: { code: number; stderr: string }) => {
-        assert.equal(error.code, 2);
-        assert.equal(error.stderr.trim().split('\n').length, 1);
+        assert.equal(error.code, 2, error.stderr);
+        assert.equal(error.stderr.trim().split('\n').length, 1, error.stderr);
         assert.match(error.stderr, /^heapdrift: node spec "twenty-two" is not a version/);
         return true;
       },

@@ -1,9 +1,8 @@
-// Installs one exact Node.js version into the cache, atomically: stream the registry
-// tarball through pacote (which checks its integrity) and keep bin/node, LICENSE and
-// package.json in a temp dir beside the target (headers and docs, two thirds of the
-// package, are skipped), check that
-// `bin/node --version` is the version asked for, write the manifest, rename into place.
-// Concurrent installs of one version all succeed: one rename wins, the others discard theirs.
+// Installs one exact Node.js version into the cache, atomically: stream the registry tarball
+// through pacote (which checks its integrity), keep bin/node, LICENSE and package.json in a
+// temp dir beside the target (headers and docs are skipped), check that `bin/node --version`
+// is the version asked for, write the manifest, rename into place. Concurrent installs of
+// one version all succeed: one rename wins, the others discard their temp dirs.
 
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -67,23 +66,8 @@ export async function installRuntime(
     );
   }
 
-  const releases = await fetchNodeReleases(options);
-  const registryIntegrity = releases.integrity.get(version);
-  if (!releases.versions.includes(version)) {
-    throw new UserError(
-      `node ${version} is not published as ${releases.packageName} on the registry ${releases.registry}`,
-      'ERR_HEAPDRIFT_UNKNOWN_VERSION',
-    );
-  }
-  const integrity = options.integrity ?? registryIntegrity;
-  if (!integrity) {
-    throw new UserError(
-      `${releases.packageName}@${version} has no integrity hash on the registry; refusing to install it`,
-      'ERR_HEAPDRIFT_INTEGRITY',
-    );
-  }
-
-  const packageSpec = `${releases.packageName}@${version}`;
+  const { packageName, integrity } = await publishedPackage(version, options);
+  const packageSpec = `${packageName}@${version}`;
   await createCacheDir(cacheDir);
   const temporary = await mkdtemp(join(cacheDir, temporaryDirPrefix(version))).catch((error: unknown) => {
     throw installError(error, packageSpec, cacheDir, integrity);
@@ -94,15 +78,12 @@ export async function installRuntime(
     await extractBinary(packageSpec, temporary, { ...registryOptions(options), integrity });
     options.onProgress?.(`verifying ${packageSpec}`);
     await verifyBinary(join(temporary, binaryRelativePath()), version, packageSpec);
-    const manifest: RuntimeManifest = {
+    await writeManifest(temporary, {
       format: 1,
-      packageName: releases.packageName,
+      packageName,
       version,
       integrity,
       installedAt: new Date().toISOString(),
-    };
-    await writeFile(join(temporary, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`, {
-      mode: 0o600,
     });
     await moveIntoPlace(temporary, target);
   } catch (error) {
@@ -114,6 +95,32 @@ export async function installRuntime(
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   options.onProgress?.(`installed node ${version} in ${seconds} s: ${installed.path}`);
   return { ...installed, source: 'registry' };
+}
+
+/** The package to download and the integrity it must have (pinned, else the registry's). */
+async function publishedPackage(
+  version: string,
+  options: InstallOptions,
+): Promise<{ packageName: string; integrity: string }> {
+  const releases = await fetchNodeReleases(options);
+  if (!releases.versions.includes(version)) {
+    throw new UserError(
+      `node ${version} is not published as ${releases.packageName} on the registry ${releases.registry}`,
+      'ERR_HEAPDRIFT_UNKNOWN_VERSION',
+    );
+  }
+  const integrity = options.integrity ?? releases.integrity.get(version);
+  if (!integrity) {
+    throw new UserError(
+      `${releases.packageName}@${version} has no integrity hash on the registry; refusing to install it`,
+      'ERR_HEAPDRIFT_INTEGRITY',
+    );
+  }
+  return { packageName: releases.packageName, integrity };
+}
+
+function writeManifest(dir: string, manifest: RuntimeManifest): Promise<void> {
+  return writeFile(join(dir, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
 }
 
 const keptFiles = [binaryRelativePath(), 'LICENSE', 'package.json'];
