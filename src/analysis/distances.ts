@@ -3,7 +3,7 @@
 // distances and paths match what users see there (HeapSnapshot.ts `calculateDistances`).
 
 import type { HeapGraph } from '../snapshot/graph.js';
-import { EphemeronEdgeNames, StringIndexMatcher } from './edge-rules.js';
+import { ephemeronEdgeNames, StringIndexMatcher } from './edge-rules.js';
 
 /** Distance of a node no path reaches. */
 export const UNREACHABLE_DISTANCE = 0xffffffff;
@@ -67,7 +67,7 @@ export function computeDistances(graph: HeapGraph): Distances {
   }
   const hasUserRoots = queueLength > 0;
 
-  const weakType = graph.types.weakEdge;
+  const { weakEdge: weakType, internalEdge: internalType, hiddenNode, arrayNode } = graph.types;
   const search = (start: number, end: number, isSystemPass: boolean): number => {
     let head = start;
     let tail = end;
@@ -75,12 +75,16 @@ export function computeDistances(graph: HeapGraph): Distances {
       const node = queue[head++]!;
       const distance = distances[node]! + 1;
       const edgeEnd = firstEdgeIndexes[node + 1]!;
+      // Only hidden and array nodes, and internal edges, can be filtered: test the rest cheaply.
+      const nodeType = nodes[node * nodeFieldCount + nodeTypeOffset];
+      const nodeMayBeFiltered = nodeType === hiddenNode || nodeType === arrayNode;
       for (let edge = firstEdgeIndexes[node]!; edge < edgeEnd; edge++) {
         const edgeIndex = edge * edgeFieldCount;
-        if (edges[edgeIndex + edgeTypeOffset] === weakType) continue;
+        const type = edges[edgeIndex + edgeTypeOffset];
+        if (type === weakType) continue;
         const child = edges[edgeIndex + edgeToNodeOffset]! / nodeFieldCount;
         if (distances[child] !== UNREACHABLE_DISTANCE) continue;
-        if (skip(node, edge)) continue;
+        if ((nodeMayBeFiltered || type === internalType) && skip(node, edge)) continue;
         distances[child] = distance;
         parentEdges[child] = edge;
         if (isSystemPass) systemOnly[child] = 1;
@@ -120,7 +124,7 @@ function distanceEdgeFilter(graph: HeapGraph): (node: number, edge: number) => b
   const { hiddenNode, arrayNode, internalEdge } = graph.types;
   const nativeContextName = new StringIndexMatcher(graph, 'system / NativeContext');
   const mapDescriptorsName = new StringIndexMatcher(graph, '(map descriptors)');
-  const ephemeronNames = new EphemeronEdgeNames(graph);
+  const ephemeronNames = ephemeronEdgeNames(graph);
   const pendingEphemeronPairs = new Set<string>();
   return (node, edge) => {
     const nodeType = graph.nodeType(node);

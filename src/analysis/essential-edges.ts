@@ -3,7 +3,7 @@
 // Chrome DevTools' `computeIsEssentialEdge` (HeapSnapshot.ts), so retained sizes match it.
 
 import type { HeapGraph } from '../snapshot/graph.js';
-import { EphemeronEdgeNames } from './edge-rules.js';
+import { ephemeronEdgeNames } from './edge-rules.js';
 
 export interface EssentialEdgeOptions {
   /**
@@ -26,11 +26,12 @@ export interface EssentialEdgeOptions {
  */
 export function computeEssentialEdges(graph: HeapGraph, options: EssentialEdgeOptions = {}): Uint8Array {
   const { nodeCount, edges, firstEdgeIndexes } = graph;
-  const { nodeFieldCount, edgeFieldCount, edgeTypeOffset, edgeToNodeOffset } = graph.layout;
+  const { nodeFieldCount, edgeFieldCount, edgeTypeOffset, edgeToNodeOffset, edgeNameOffset } = graph.layout;
   const { weakEdge, shortcutEdge, internalEdge } = graph.types;
   const root = graph.rootOrdinal;
   const userObjects = options.userObjectsRetainedByUserObjects === false ? undefined : markUserObjects(graph);
-  const ephemeronNames = new EphemeronEdgeNames(graph);
+  const ephemeronNames = ephemeronEdgeNames(graph);
+  const notEphemeron = ephemeronNames.state;
   const essential = new Uint8Array(graph.edgeCount);
   for (let node = 0; node < nodeCount; node++) {
     const edgeEnd = firstEdgeIndexes[node + 1]!;
@@ -43,8 +44,11 @@ export function computeEssentialEdges(graph: HeapGraph, options: EssentialEdgeOp
       const target = edges[edgeIndex + edgeToNodeOffset]! / nodeFieldCount;
       if (target === node) continue;
       if (type === internalEdge) {
-        const ephemeron = ephemeronNames.parse(edge);
-        if (ephemeron && ephemeron.tableId === graph.nodeId(node)) continue;
+        const nameIndex = edges[edgeIndex + edgeNameOffset]!;
+        if (notEphemeron[nameIndex] !== 2) {
+          const ephemeron = ephemeronNames.parseName(nameIndex);
+          if (ephemeron && ephemeron.tableId === graph.nodeId(node)) continue;
+        }
       }
       if (!isRoot) {
         if (type === shortcutEdge) continue;
