@@ -53,6 +53,13 @@ describe('heapdrift diff (CLI)', () => {
     assert.match(stdout, /compared by class \(different snapshot formats: not one process\)/);
     assert.match(stdout, /size Δ +count Δ +count +size +class/);
     assert.match(stdout, /more classes: raise --top/);
+    const internals = heapdrift('diff', node20, node24, '--top', '40', '--internals', '--json');
+    assert.equal(internals.code, 0);
+    const classes = JSON.parse(internals.stdout).classes.map((row: { className: string }) => row.className);
+    assert.ok(
+      classes.some((name: string) => name.startsWith('system / ')),
+      classes.join(', '),
+    );
   });
 
   it('rejects bad flags and an id diff across versions with one line and exit 2', () => {

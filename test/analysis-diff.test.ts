@@ -192,6 +192,35 @@ describe('diff across Node.js versions (20 against 24)', () => {
     }
   });
 
+  it('can split V8 internals by their type name, keeping the totals', () => {
+    const plain = diffSnapshots(old, now);
+    const split = diffSnapshots(old, now, { internalsByName: true });
+    assert.equal(sum(split.classes.map((entry) => entry.beforeCount)), old.nodeCount);
+    assert.equal(sum(split.classes.map((entry) => entry.afterSize)), now.totalSelfSize);
+    const find = (diff: typeof plain, className: string) =>
+      diff.classes.find((row) => row.className === className);
+    // Every node named `system / NativeContext` in the raw file, whatever its type, is one class.
+    for (const [json, side] of [
+      [oldJson, 'beforeCount'],
+      [newJson, 'afterCount'],
+    ] as const) {
+      const nameIndex = json.strings.indexOf('system / NativeContext');
+      const fields = json.snapshot.meta.node_fields;
+      let count = 0;
+      for (let node = 0; node < json.nodes.length; node += fields.length) {
+        if (json.nodes[node + fields.indexOf('name')] === nameIndex) count++;
+      }
+      assert.ok(count >= 1);
+      assert.equal(find(split, 'system / NativeContext')![side], count);
+    }
+    assert.ok(
+      find(split, '(system)') === undefined ||
+        find(split, '(system)')!.afterCount < find(plain, '(system)')!.afterCount,
+    );
+    // Object classes are unchanged.
+    assert.deepEqual(find(split, 'Point'), find(plain, 'Point'));
+  });
+
   it('refuses an id diff of snapshots of different formats', () => {
     if (JSON.stringify(oldJson.snapshot.meta) === JSON.stringify(newJson.snapshot.meta)) {
       assert.fail('Node 20 and 24 were expected to write different snapshot meta');

@@ -13,6 +13,12 @@ export interface DiffOptions {
    * `auto` (default) decides from the snapshots themselves, see `chooseDiffMode`.
    */
   by?: DiffMode | 'auto';
+  /**
+   * Group V8 internals by their V8 type instead of DevTools' categories: a node named
+   * `system / WeakArrayList` is its own class rather than part of `(system)`, `(object shape)`
+   * or `(compiled code)`. Default false (DevTools' classes).
+   */
+  internalsByName?: boolean;
 }
 
 export interface ClassDelta {
@@ -76,8 +82,13 @@ export function diffSnapshots(before: HeapGraph, after: HeapGraph, options: Diff
   const membership = matchIds(beforeIds, afterIds, before.nodeCount, after.nodeCount);
   const overlap = measureOverlap(before, after, beforeIds, afterIds, membership.commonPairs);
   const { mode, reason } = chooseMode(options.by ?? 'auto', sameFormat, overlap);
-  const beforeClasses = aggregateByClass(before, mode === 'id' ? membership.beforeKept : null);
-  const afterClasses = aggregateByClass(after, mode === 'id' ? membership.afterKept : null);
+  const internalsByName = options.internalsByName ?? false;
+  const beforeClasses = aggregateByClass(
+    before,
+    mode === 'id' ? membership.beforeKept : null,
+    internalsByName,
+  );
+  const afterClasses = aggregateByClass(after, mode === 'id' ? membership.afterKept : null, internalsByName);
   const classes = mergeClasses(beforeClasses, afterClasses, mode);
   return {
     mode,
@@ -280,13 +291,21 @@ interface ClassAggregate {
  * string index for types whose class is their name) so that each class name is decoded once,
  * from a representative node, with the graph's own `className`.
  */
-function aggregateByClass(graph: HeapGraph, kept: Uint8Array | null): Map<string, ClassAggregate> {
+function aggregateByClass(
+  graph: HeapGraph,
+  kept: Uint8Array | null,
+  internalsByName: boolean,
+): Map<string, ClassAggregate> {
   const typeCount = graph.layout.nodeTypes.length;
   const { objectNode, nativeNode } = graph.types;
+  const isInternalName = internalsByName ? new InternalNames(graph) : null;
   const byKey = new Map<number, ClassAggregate & { representative: number }>();
   for (let ordinal = 0; ordinal < graph.nodeCount; ordinal++) {
     const type = graph.nodeType(ordinal);
-    const key = type === objectNode || type === nativeNode ? typeCount + graph.nodeNameIndex(ordinal) : type;
+    const nameIndex = graph.nodeNameIndex(ordinal);
+    const byName =
+      type === objectNode || type === nativeNode || (isInternalName?.test(type, nameIndex) ?? false);
+    const key = byName ? typeCount + nameIndex : type;
     let aggregate = byKey.get(key);
     if (aggregate === undefined) {
       aggregate = { count: 0, size: 0, unmatchedCount: 0, unmatchedSize: 0, representative: ordinal };
@@ -302,8 +321,9 @@ function aggregateByClass(graph: HeapGraph, kept: Uint8Array | null): Map<string
   }
   // Different keys can share a class name (an object and a native node both named `Foo`).
   const byName = new Map<string, ClassAggregate>();
-  for (const aggregate of byKey.values()) {
-    const name = graph.className(aggregate.representative);
+  for (const [key, aggregate] of byKey) {
+    const name =
+      key >= typeCount ? graph.nodeName(aggregate.representative) : graph.className(aggregate.representative);
     const existing = byName.get(name);
     if (existing === undefined) {
       byName.set(name, {
@@ -320,6 +340,31 @@ function aggregateByClass(graph: HeapGraph, kept: Uint8Array | null): Map<string
     }
   }
   return byName;
+}
+
+/** Which node names are V8 type names (`system / …`) of non-object nodes; decided once per string. */
+class InternalNames {
+  readonly #graph: HeapGraph;
+  readonly #eligibleTypes: Uint8Array;
+  readonly #state = new Map<number, boolean>();
+
+  constructor(graph: HeapGraph) {
+    this.#graph = graph;
+    const contentTypes = ['string', 'concatenated string', 'sliced string', 'regexp', 'object', 'native'];
+    this.#eligibleTypes = Uint8Array.from(graph.layout.nodeTypes, (name) =>
+      contentTypes.includes(name) ? 0 : 1,
+    );
+  }
+
+  test(type: number, nameIndex: number): boolean {
+    if (!this.#eligibleTypes[type]) return false;
+    let internal = this.#state.get(nameIndex);
+    if (internal === undefined) {
+      internal = this.#graph.strings.get(nameIndex).startsWith('system / ');
+      this.#state.set(nameIndex, internal);
+    }
+    return internal;
+  }
 }
 
 function mergeClasses(

@@ -13,6 +13,7 @@ interface DiffFlags {
   json?: boolean;
   top: string;
   by: string;
+  internals?: boolean;
 }
 
 /** Version of the `--json` object; bumped when a field changes meaning or goes away. */
@@ -27,6 +28,10 @@ export function registerDiff(program: Command): void {
     .option('--json', 'print one JSON object (schemaVersion 1, kind "diff")')
     .option('--top <n>', 'show the n classes whose size changed most', '20')
     .option('--by <mode>', 'auto, id or class (see below)', 'auto')
+    .option(
+      '--internals',
+      'split (system), (object shape) and (compiled code) by V8 type: system / WeakArrayList…',
+    )
     .addHelpText(
       'after',
       `
@@ -58,7 +63,7 @@ async function diffCommand(beforeFile: string, afterFile: string, flags: DiffFla
   }
   const before = await readHeapSnapshot(beforeFile);
   const after = await readHeapSnapshot(afterFile);
-  const diff = diffSnapshots(before, after, { by });
+  const diff = diffSnapshots(before, after, { by, internalsByName: flags.internals === true });
   if (flags.json) {
     printJson({
       schemaVersion: DIFF_SCHEMA_VERSION,
