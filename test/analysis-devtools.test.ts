@@ -1,4 +1,4 @@
-// Cross-check against Chrome DevTools: on real snapshots written by Node 20, 22 and 24 (and
+// Cross-check against Chrome DevTools: on real snapshots written by Node 20, 22, 24 and 26 (and
 // one with allocation tracking), every node's dominator, retained size and distance, and
 // every class's count, self size and retained size must equal what DevTools computes.
 
@@ -21,6 +21,7 @@ const cases = [
   { label: 'Node 20 (system)', file: () => realSnapshot('system') },
   { label: 'Node 22.14.0', file: () => realSnapshot('22.14.0') },
   { label: 'Node 24.21.0', file: () => realSnapshot('24.21.0') },
+  { label: 'Node 26.10.0', file: () => realSnapshot('26.10.0') },
   {
     label: 'Node 20 (system), allocation tracking',
     file: () => realSnapshot('system', 'small', { trackAllocations: true }),
