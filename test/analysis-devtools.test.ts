@@ -105,10 +105,20 @@ describe('matches Chrome DevTools on real snapshots', () => {
         );
       }
 
-      // heapdrift's own default (V8 self sizes, no transfer) keeps the same tree and total.
+      // heapdrift's own default (V8 self sizes, no transfer) keeps the same tree and total, and
+      // differs from DevTools' retained sizes only at the internal nodes whose size DevTools moved.
       const plain = computeDominators(graph);
       assert.deepEqual(plain.dominators, tree.dominators);
       assert.equal(plain.retainedSizes[graph.rootOrdinal], graph.totalSelfSize);
+      assert.deepEqual(
+        differences(
+          graph.nodeCount,
+          (n) =>
+            plain.retainedSizes[n] !== tree.retainedSizes[n] && shallowSizes[n] === graph.nodeSelfSize(n),
+        ),
+        [],
+        'retained sizes with V8 self sizes',
+      );
     });
   }
 });
