@@ -9,7 +9,16 @@ import { HeapSnapshotLoader } from 'chrome-devtools-frontend/front_end/entrypoin
  * JSHeapSnapshot. `withInterfaces: false` undoes DevTools' grouping of plain objects by
  * property "interfaces" (`{a, b}`), so plain objects are classed by constructor name.
  */
-export async function loadDevToolsSnapshot(text, { withInterfaces = false } = {}) {
+export async function loadDevToolsSnapshot(text, options = {}) {
+  const chunkSize = 1 << 20;
+  const chunks = [];
+  for (let offset = 0; offset < text.length; offset += chunkSize)
+    chunks.push(text.slice(offset, offset + chunkSize));
+  return loadDevToolsSnapshotFromChunks(chunks, options);
+}
+
+/** Same, from string chunks (an iterable or async iterable), for files past V8's string limit. */
+export async function loadDevToolsSnapshotFromChunks(chunks, { withInterfaces = false } = {}) {
   const problems = [];
   const dispatcher = {
     sendEvent: (name, data) => {
@@ -17,9 +26,7 @@ export async function loadDevToolsSnapshot(text, { withInterfaces = false } = {}
     },
   };
   const loader = new HeapSnapshotLoader(dispatcher);
-  const chunkSize = 1 << 20;
-  for (let offset = 0; offset < text.length; offset += chunkSize)
-    loader.write(text.slice(offset, offset + chunkSize));
+  for await (const chunk of chunks) loader.write(chunk);
   loader.close();
   const channel = new MessageChannel();
   const { SecondaryInitManager } = await import(
