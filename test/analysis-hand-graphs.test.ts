@@ -1,6 +1,7 @@
 // Dominators, retained sizes, distances and class aggregates on small hand-built graphs whose
 // answers follow from the definitions (diamond, cycle, weak-only node, WeakMap entry, shortcut,
-// garbage cycle, user-object rule), plus random graphs checked against a brute-force definition.
+// garbage cycle, user-object rule), random graphs checked against a brute-force definition,
+// and invariants on a real snapshot.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -17,6 +18,8 @@ import {
 import { HeapGraph } from '../src/snapshot/graph.js';
 import type { RawSnapshotHeader } from '../src/snapshot/meta.js';
 import { ArrayStringTable } from '../src/snapshot/strings.js';
+import { graphFromJsonFile } from './helpers/json-graph.js';
+import { realSnapshot } from './helpers/snapshots.js';
 
 const nodeTypes = [
   'hidden',
@@ -502,5 +505,39 @@ describe('random graphs against the definition of dominance', () => {
     }
     // The random graphs do exercise orphans, garbage cycles and non-trivial dominators.
     assert.ok(seen.orphans > 0 && seen.garbage > 0 && seen.deepDominators > 0, JSON.stringify(seen));
+  });
+});
+
+describe('invariants on a real snapshot', () => {
+  test('retained = self + dominated children; parent edges spell shortest paths', () => {
+    const graph = graphFromJsonFile(realSnapshot('22.14.0'));
+    const tree = computeDominators(graph);
+    const { firstChildIndexes, children } = buildDominatedNodes(tree.dominators, graph.rootOrdinal);
+    for (let node = 0; node < graph.nodeCount; node++) {
+      let sum = graph.nodeSelfSize(node);
+      for (let index = firstChildIndexes[node]!; index < firstChildIndexes[node + 1]!; index++) {
+        sum += tree.retainedSizes[children[index]!]!;
+      }
+      assert.equal(tree.retainedSizes[node], sum, `node ${node}`);
+    }
+    assert.equal(tree.retainedSizes[graph.rootOrdinal], graph.totalSelfSize);
+
+    const sources = new Uint32Array(graph.edgeCount);
+    for (let node = 0; node < graph.nodeCount; node++) {
+      for (let edge = graph.firstEdge(node); edge < graph.edgeEnd(node); edge++) sources[edge] = node;
+    }
+    const { distances, parentEdges, systemOnly } = computeDistances(graph);
+    let reached = 0;
+    for (let node = 0; node < graph.nodeCount; node++) {
+      const edge = parentEdges[node]!;
+      if (edge < 0) continue;
+      reached++;
+      assert.equal(graph.edgeTarget(edge), node);
+      assert.notEqual(graph.edgeType(edge), graph.types.weakEdge);
+      assert.equal(distances[node], distances[sources[edge]!]! + 1);
+      // A node first reached from a user root never hangs below a system-only node.
+      if (!systemOnly[node]) assert.equal(systemOnly[sources[edge]!], 0);
+    }
+    assert.ok(reached > graph.nodeCount * 0.99);
   });
 });
