@@ -52,8 +52,9 @@ export function computeDominators(graph: HeapGraph, options: DominatorOptions = 
   const { nodeCount } = graph;
   const root = graph.rootOrdinal;
   const essential = options.essentialEdges ?? computeEssentialEdges(graph, options);
-  const retainers = buildRetainers(graph, essential);
-  const search = depthFirstNumbering(graph, essential, retainers.firstRetainerIndexes);
+  const successors = retainingSuccessors(graph, essential);
+  const retainers = reverse(successors);
+  const search = depthFirstNumbering(graph, successors, retainers);
   const { numbers, vertices, parents, isOrphan, count } = search;
 
   const semi = semiDominators(numbers, vertices, parents, isOrphan, count, retainers);
@@ -115,41 +116,58 @@ function accumulateRetainedSizes(
   return retainedSizes;
 }
 
-interface Retainers {
-  /** Index into `retainerNodes` of each node's first retaining edge source; entry nodeCount is the end. */
-  firstRetainerIndexes: Uint32Array;
-  /** Source ordinals of retaining edges, grouped by target. */
-  retainerNodes: Uint32Array;
+/** Retaining edges in compressed rows: one slice of target (or source) ordinals per node. */
+interface Adjacency {
+  /** Index into `nodes` of each node's first entry; entry nodeCount is the end. */
+  firstIndexes: Uint32Array;
+  nodes: Uint32Array;
 }
 
-/** The reverse graph of retaining edges (compressed rows: one slice of sources per target). */
-function buildRetainers(graph: HeapGraph, essential: Uint8Array): Retainers {
+/**
+ * The retaining edges alone, as ordinals: one sequential pass over the edge array, after
+ * which the search and the reverse graph read 4 bytes per edge instead of a whole edge.
+ */
+function retainingSuccessors(graph: HeapGraph, essential: Uint8Array): Adjacency {
   const { nodeCount, edges, firstEdgeIndexes } = graph;
   const { nodeFieldCount, edgeFieldCount, edgeToNodeOffset } = graph.layout;
-  const firstRetainerIndexes = new Uint32Array(nodeCount + 1);
   let retainingEdgeCount = 0;
-  for (let edge = 0; edge < essential.length; edge++) {
-    if (essential[edge] === 0) continue;
-    firstRetainerIndexes[edges[edge * edgeFieldCount + edgeToNodeOffset]! / nodeFieldCount]!++;
-    retainingEdgeCount++;
+  for (let edge = 0; edge < essential.length; edge++) retainingEdgeCount += essential[edge]!;
+  const firstIndexes = new Uint32Array(nodeCount + 1);
+  const nodes = new Uint32Array(retainingEdgeCount);
+  let index = 0;
+  for (let node = 0; node < nodeCount; node++) {
+    firstIndexes[node] = index;
+    const edgeEnd = firstEdgeIndexes[node + 1]!;
+    for (let edge = firstEdgeIndexes[node]!; edge < edgeEnd; edge++) {
+      if (essential[edge] === 0) continue;
+      nodes[index++] = edges[edge * edgeFieldCount + edgeToNodeOffset]! / nodeFieldCount;
+    }
   }
+  firstIndexes[nodeCount] = index;
+  return { firstIndexes, nodes };
+}
+
+/** The reverse graph: for each node, the sources of its retaining edges. */
+function reverse(successors: Adjacency): Adjacency {
+  const nodeCount = successors.firstIndexes.length - 1;
+  const targets = successors.nodes;
+  const firstIndexes = new Uint32Array(nodeCount + 1);
+  for (let index = 0; index < targets.length; index++) firstIndexes[targets[index]!]!++;
   // Turn counts into slice ends, then fill each slice backwards so the ends become starts.
   let end = 0;
   for (let ordinal = 0; ordinal < nodeCount; ordinal++) {
-    end += firstRetainerIndexes[ordinal]!;
-    firstRetainerIndexes[ordinal] = end;
+    end += firstIndexes[ordinal]!;
+    firstIndexes[ordinal] = end;
   }
-  firstRetainerIndexes[nodeCount] = end;
-  const retainerNodes = new Uint32Array(retainingEdgeCount);
+  firstIndexes[nodeCount] = end;
+  const nodes = new Uint32Array(targets.length);
   for (let node = nodeCount - 1; node >= 0; node--) {
-    const edgeStart = firstEdgeIndexes[node]!;
-    for (let edge = firstEdgeIndexes[node + 1]! - 1; edge >= edgeStart; edge--) {
-      if (essential[edge] === 0) continue;
-      const target = edges[edge * edgeFieldCount + edgeToNodeOffset]! / nodeFieldCount;
-      retainerNodes[--firstRetainerIndexes[target]!] = node;
+    const start = successors.firstIndexes[node]!;
+    for (let index = successors.firstIndexes[node + 1]! - 1; index >= start; index--) {
+      nodes[--firstIndexes[targets[index]!]!] = node;
     }
   }
-  return { firstRetainerIndexes, retainerNodes };
+  return { firstIndexes, nodes };
 }
 
 interface Numbering {
@@ -168,43 +186,38 @@ interface Numbering {
 }
 
 /** Iterative depth-first search over retaining edges: from the root, then from each orphan. */
-function depthFirstNumbering(
-  graph: HeapGraph,
-  essential: Uint8Array,
-  firstRetainerIndexes: Uint32Array,
-): Numbering {
-  const { nodeCount, edges, firstEdgeIndexes } = graph;
-  const { nodeFieldCount, edgeFieldCount, edgeToNodeOffset } = graph.layout;
+function depthFirstNumbering(graph: HeapGraph, successors: Adjacency, retainers: Adjacency): Numbering {
+  const { nodeCount } = graph;
+  const { firstIndexes, nodes: targets } = successors;
   const numbers = new Uint32Array(nodeCount);
   const vertices = new Uint32Array(nodeCount + 1);
   const parents = new Uint32Array(nodeCount + 1);
   const isOrphan = new Uint8Array(nodeCount + 1);
   const stack = new Uint32Array(nodeCount);
-  const nextEdges = new Uint32Array(nodeCount);
+  const nextIndexes = new Uint32Array(nodeCount);
   let count = 0;
 
   const searchFrom = (start: number, parentNumber: number): void => {
     numbers[start] = ++count;
     vertices[count] = start;
     parents[count] = parentNumber;
-    nextEdges[start] = firstEdgeIndexes[start]!;
+    nextIndexes[start] = firstIndexes[start]!;
     let stackLength = 0;
     stack[stackLength++] = start;
     while (stackLength > 0) {
       const node = stack[stackLength - 1]!;
-      const edgeEnd = firstEdgeIndexes[node + 1]!;
-      let edge = nextEdges[node]!;
+      const end = firstIndexes[node + 1]!;
+      let index = nextIndexes[node]!;
       let child = -1;
-      for (; edge < edgeEnd; edge++) {
-        if (essential[edge] === 0) continue;
-        const target = edges[edge * edgeFieldCount + edgeToNodeOffset]! / nodeFieldCount;
+      for (; index < end; index++) {
+        const target = targets[index]!;
         if (numbers[target] === 0) {
           child = target;
-          edge++;
+          index++;
           break;
         }
       }
-      nextEdges[node] = edge;
+      nextIndexes[node] = index;
       if (child < 0) {
         stackLength--;
         continue;
@@ -212,7 +225,7 @@ function depthFirstNumbering(
       numbers[child] = ++count;
       vertices[count] = child;
       parents[count] = numbers[node]!;
-      nextEdges[child] = firstEdgeIndexes[child]!;
+      nextIndexes[child] = firstIndexes[child]!;
       stack[stackLength++] = child;
     }
   };
@@ -221,8 +234,8 @@ function depthFirstNumbering(
   const fromRootCount = count;
   if (count < nodeCount) {
     for (let ordinal = 0; ordinal < nodeCount; ordinal++) {
-      if (numbers[ordinal] !== 0 || firstRetainerIndexes[ordinal] !== firstRetainerIndexes[ordinal + 1])
-        continue;
+      const hasRetainer = retainers.firstIndexes[ordinal] !== retainers.firstIndexes[ordinal + 1];
+      if (numbers[ordinal] !== 0 || hasRetainer) continue;
       searchFrom(ordinal, 1);
       isOrphan[numbers[ordinal]!] = 1;
     }
@@ -235,7 +248,7 @@ function depthFirstNumbering(
  * Retainers that got no number (garbage cycles) are ignored; orphans count the root as
  * their only retainer. Semi-NCA needs only semi values, so the path labels hold semi values
  * rather than vertices (one memory indirection less per step, which is what costs on
- * multi-million-node heaps). Rewrites `retainers.retainerNodes` into search numbers.
+ * multi-million-node heaps). Rewrites `retainers.nodes` into search numbers.
  */
 function semiDominators(
   numbers: Uint32Array,
@@ -243,9 +256,9 @@ function semiDominators(
   parents: Uint32Array,
   isOrphan: Uint8Array,
   count: number,
-  retainers: Retainers,
+  retainers: Adjacency,
 ): Uint32Array {
-  const { firstRetainerIndexes, retainerNodes } = retainers;
+  const { firstIndexes: firstRetainerIndexes, nodes: retainerNodes } = retainers;
   // One streaming pass instead of a random lookup inside the main loop.
   for (let index = 0; index < retainerNodes.length; index++)
     retainerNodes[index] = numbers[retainerNodes[index]!]!;
