@@ -75,9 +75,11 @@ const typescriptSources = {
   },
 };
 
-/** Builds the bundle unless it is newer than its entry and this script; returns its path. */
+/** Builds the bundle unless it is newer than its sources; returns its path. */
 export async function buildDevToolsHarness(outfile = defaultHarnessPath) {
-  const sources = [entry, fileURLToPath(import.meta.url)];
+  // Rebuild when the entry, this script or the installed DevTools version changes.
+  const devtoolsPackage = join(repository, 'node_modules', 'chrome-devtools-frontend', 'package.json');
+  const sources = [entry, fileURLToPath(import.meta.url), devtoolsPackage];
   const newestSource = Math.max(...sources.map((source) => statSync(source).mtimeMs));
   if (existsSync(outfile) && statSync(outfile).mtimeMs > newestSource) return outfile;
   await build({

@@ -1,6 +1,17 @@
 // Per-class aggregates of one heap (DevTools' "Summary" view): instance count, self size,
-// retained size, and the largest instances. A class is the name DevTools groups by:
-// `(system)`, `(array)`, `(string)`, `(closure)`, `(compiled code)`, or a constructor name.
+// retained size, and the largest instances. A class is `graph.className`: `(system)`,
+// `(array)`, `(string)`, `(closure)`, `(compiled code)`, or a constructor name.
+//
+// Where the default differs from Chrome DevTools, on purpose (test/analysis-devtools.test.ts
+// shows that with DevTools' choices passed as options the numbers are equal):
+// - self sizes are V8's; DevTools moves internal arrays' sizes into their owner
+//   (`devToolsShallowSizes`), which would hide the growth of a `(system)` structure;
+// - classes are names only; DevTools splits a constructor name by allocation site and plain
+//   objects by property "interface" (`{a, b}`), whose thresholds depend on the whole heap,
+//   so the same object could change class between two snapshots of one series;
+// - closures are `(closure)` (DevTools: `Function`), regexps `(regexp)` (`RegExp`), and
+//   native nodes are not renamed `Detached …`;
+// - objects with self size 0 are instances too (DevTools leaves them out).
 
 import type { HeapGraph } from '../snapshot/graph.js';
 import { buildDominatedNodes, type DominatorTree } from './dominators.js';
