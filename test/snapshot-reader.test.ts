@@ -1,0 +1,172 @@
+// The streaming reader against JSON.parse of the same real snapshots: every array and every
+// string must be equal, on each Node.js version's format and at every chunk size.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { HeapSnapshotParser, type HeapGraph, readHeapSnapshot } from '../src/snapshot/index.js';
+import { type JsonSnapshot, readJsonSnapshot } from './helpers/json-graph.js';
+import { realSnapshot } from './helpers/snapshots.js';
+
+const versions = ['system', '22.14.0', '24.21.0', '26.10.0'];
+
+function assertSameAsJson(graph: HeapGraph, json: JsonSnapshot): void {
+  assert.deepEqual(graph.header, json.snapshot);
+  assertSameNumbers(graph.nodes, json.nodes, 'nodes');
+  assertSameNumbers(graph.edges, json.edges, 'edges');
+  assertSameNumbers(graph.locations ?? [], json.locations ?? [], 'locations');
+  assertSameNumbers(graph.samples ?? [], json.samples ?? [], 'samples');
+  assertSameNumbers(graph.traceFunctionInfos ?? [], json.trace_function_infos ?? [], 'trace_function_infos');
+  assert.deepEqual(graph.traceTree, json.trace_tree);
+  assert.equal(graph.strings.count, json.strings.length, 'string count');
+  for (let index = 0; index < json.strings.length; index++) {
+    if (graph.strings.get(index) !== json.strings[index]) {
+      assert.fail(`string ${index}: ${JSON.stringify(graph.strings.get(index))} != ${JSON.stringify(json.strings[index])}`);
+    }
+  }
+}
+
+function assertSameNumbers(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
+  assert.equal(actual.length, expected.length, `${label} length`);
+  for (let index = 0; index < expected.length; index++) {
+    if (actual[index] !== expected[index]) assert.fail(`${label}[${index}]: ${actual[index]} != ${expected[index]}`);
+  }
+}
+
+function parseInChunks(bytes: Uint8Array, chunkSize: number): HeapGraph {
+  const parser = new HeapSnapshotParser();
+  for (let offset = 0; offset < bytes.length; offset += chunkSize) {
+    // A copy per chunk, as a stream would deliver: the parser keeps chunks holding strings.
+    parser.write(bytes.slice(offset, offset + chunkSize));
+  }
+  return parser.end();
+}
+
+describe('reading real snapshots equals JSON.parse', () => {
+  for (const version of versions) {
+    test(`Node ${version}`, async () => {
+      const file = realSnapshot(version);
+      const graph = await readHeapSnapshot(file);
+      assertSameAsJson(graph, readJsonSnapshot(file));
+      assert.deepEqual(graph.warnings, []);
+      assert.ok(graph.nodeCount > 1000);
+    });
+  }
+
+  for (const version of ['system', '24.21.0']) {
+    test(`Node ${version} with allocation tracking (trace data, samples, locations)`, async () => {
+      const file = realSnapshot(version, 'small', { trackAllocations: true });
+      const graph = await readHeapSnapshot(file);
+      const json = readJsonSnapshot(file);
+      assertSameAsJson(graph, json);
+      assert.ok((graph.traceFunctionInfos ?? []).length > 0, 'trace function infos present');
+      assert.ok(graph.layout.nodeTraceNodeIdOffset >= 0, 'trace_node_id field present');
+      // The in-process inspector's header count can be off: the data wins and the disagreement is said.
+      const fields = json.snapshot.meta.trace_function_info_fields!.length;
+      const actual = json.trace_function_infos!.length / fields;
+      if (json.snapshot.trace_function_count !== actual) {
+        assert.ok(graph.warnings.some((warning) => warning.includes('trace_function_count')));
+      }
+    });
+  }
+
+  test('node field layouts differ by version and are read from meta', async () => {
+    const node20 = await readHeapSnapshot(realSnapshot('system'));
+    const node24 = await readHeapSnapshot(realSnapshot('24.21.0'));
+    assert.equal(node20.layout.nodeFieldCount, 7);
+    assert.ok(node20.layout.nodeTraceNodeIdOffset >= 0);
+    assert.equal(node24.layout.nodeFieldCount, 6);
+    assert.equal(node24.layout.nodeTraceNodeIdOffset, -1);
+    assert.ok(node24.layout.nodeTypes.length !== node20.layout.nodeTypes.length || node24.extraNativeBytes >= 0);
+  });
+});
+
+describe('chunk boundaries', () => {
+  const file = realSnapshot('system');
+  const bytes = readFileSync(file);
+  const json = readJsonSnapshot(file);
+
+  test('the fixture holds escapes, \\u escapes, lone surrogates and multi-byte UTF-8', () => {
+    // (V8's writer drops characters outside the BMP, so there are no surrogate pairs to test.)
+    assert.ok(json.strings.some((value) => value.includes('"') && value.includes('\\')));
+    assert.ok(bytes.includes('\\u00E9') || bytes.includes('\\u00e9') || bytes.includes('\\u0001'));
+    assert.ok(json.strings.some((value) => value.includes('中文')));
+  });
+
+  for (const chunkSize of [4 * 1024 * 1024, 65_521, 4093, 7]) {
+    test(`${chunkSize}-byte chunks`, () => assertSameAsJson(parseInChunks(bytes, chunkSize), json));
+  }
+
+  test('1-byte chunks over the strings section (every escape and UTF-8 sequence split)', () => {
+    const stringsStart = bytes.indexOf('"strings":');
+    const parser = new HeapSnapshotParser();
+    parser.write(bytes.subarray(0, stringsStart));
+    for (let offset = stringsStart; offset < bytes.length; offset++) parser.write(bytes.slice(offset, offset + 1));
+    assertSameAsJson(parser.end(), json);
+  });
+
+  test('1-byte chunks over the number sections', () => {
+    const nodesStart = bytes.indexOf('"nodes":');
+    const span = 200_000;
+    const parser = new HeapSnapshotParser();
+    parser.write(bytes.subarray(0, nodesStart));
+    for (let offset = nodesStart; offset < nodesStart + span; offset++) parser.write(bytes.slice(offset, offset + 1));
+    parser.write(bytes.subarray(nodesStart + span));
+    assertSameAsJson(parser.end(), json);
+  });
+
+  test('string chunks, as the inspector delivers them', async () => {
+    const text = bytes.toString('utf8');
+    const parser = new HeapSnapshotParser();
+    for (let offset = 0; offset < text.length; offset += 100_003) parser.write(text.slice(offset, offset + 100_003));
+    assertSameAsJson(parser.end(), json);
+  });
+});
+
+/** The smallest valid snapshot around the given strings and numbers. */
+function syntheticSnapshot(extra: { strings?: string[]; nodes?: number[]; samples?: number[] } = {}) {
+  return {
+    snapshot: {
+      meta: {
+        node_fields: ['type', 'name', 'id', 'self_size', 'edge_count'],
+        node_types: [['hidden', 'object'], 'string', 'number', 'number', 'number'],
+        edge_fields: ['type', 'name_or_index', 'to_node'],
+        edge_types: [['element', 'property'], 'string_or_number', 'node'],
+        sample_fields: ['timestamp_us', 'last_assigned_id'],
+      },
+      node_count: 2,
+      edge_count: 1,
+    },
+    nodes: extra.nodes ?? [0, 0, 1, 0, 1, 1, 1, 3, 16, 0],
+    edges: [1, 1, 5],
+    samples: extra.samples ?? [],
+    strings: ['', 'name', ...(extra.strings ?? [])],
+  };
+}
+
+describe('strings at every split point', () => {
+  test('surrogate pairs (raw and escaped), lone surrogates, multi-byte UTF-8 and escapes', () => {
+    const strings = ['😀 raw pair', '\ud83d\ude00', 'lone \ud800 high', 'lone \udc00 low', '中文 é', 'q"b\\t\tn\n', '\u0001'];
+    // JSON.stringify writes the pair raw (4 UTF-8 bytes) and the lone surrogates as \u escapes.
+    const text = JSON.stringify(syntheticSnapshot({ strings }));
+    const bytes = Buffer.from(text);
+    const expected = JSON.parse(text) as JsonSnapshot;
+    for (let chunkSize = 1; chunkSize <= 17; chunkSize++) assertSameAsJson(parseInChunks(bytes, chunkSize), expected);
+  });
+});
+
+describe('numbers outside the fast path', () => {
+  test('values past 32 bits, negative and fractional numbers are exact', () => {
+    const snapshot = syntheticSnapshot({
+      nodes: [0, 0, 1, 0, 1, 1, 1, 8_589_934_593, 12.5, 0],
+      samples: [-3, 1e21, 0.25, 7],
+    });
+    const text = JSON.stringify(snapshot);
+    for (const chunkSize of [1, 3, text.length]) {
+      const graph = parseInChunks(Buffer.from(text), chunkSize);
+      assert.deepEqual(Array.from(graph.nodes), snapshot.nodes);
+      assert.deepEqual(Array.from(graph.samples!), snapshot.samples);
+      assert.equal(graph.nodeId(1), 8_589_934_593);
+    }
+  });
+});
