@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { HeapSnapshotParser, type HeapGraph, readHeapSnapshot } from '../src/snapshot/index.js';
+import { type HeapGraph, HeapSnapshotParser, readHeapSnapshot } from '../src/snapshot/index.js';
 import { type JsonSnapshot, readJsonSnapshot } from './helpers/json-graph.js';
 import { realSnapshot } from './helpers/snapshots.js';
 
@@ -21,7 +21,9 @@ function assertSameAsJson(graph: HeapGraph, json: JsonSnapshot): void {
   assert.equal(graph.strings.count, json.strings.length, 'string count');
   for (let index = 0; index < json.strings.length; index++) {
     if (graph.strings.get(index) !== json.strings[index]) {
-      assert.fail(`string ${index}: ${JSON.stringify(graph.strings.get(index))} != ${JSON.stringify(json.strings[index])}`);
+      assert.fail(
+        `string ${index}: ${JSON.stringify(graph.strings.get(index))} != ${JSON.stringify(json.strings[index])}`,
+      );
     }
   }
 }
@@ -29,7 +31,8 @@ function assertSameAsJson(graph: HeapGraph, json: JsonSnapshot): void {
 function assertSameNumbers(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
   assert.equal(actual.length, expected.length, `${label} length`);
   for (let index = 0; index < expected.length; index++) {
-    if (actual[index] !== expected[index]) assert.fail(`${label}[${index}]: ${actual[index]} != ${expected[index]}`);
+    if (actual[index] !== expected[index])
+      assert.fail(`${label}[${index}]: ${actual[index]} != ${expected[index]}`);
   }
 }
 
@@ -77,7 +80,9 @@ describe('reading real snapshots equals JSON.parse', () => {
     assert.ok(node20.layout.nodeTraceNodeIdOffset >= 0);
     assert.equal(node24.layout.nodeFieldCount, 6);
     assert.equal(node24.layout.nodeTraceNodeIdOffset, -1);
-    assert.ok(node24.layout.nodeTypes.length !== node20.layout.nodeTypes.length || node24.extraNativeBytes >= 0);
+    assert.ok(
+      node24.layout.nodeTypes.length !== node20.layout.nodeTypes.length || node24.extraNativeBytes >= 0,
+    );
   });
 });
 
@@ -101,7 +106,8 @@ describe('chunk boundaries', () => {
     const stringsStart = bytes.indexOf('"strings":');
     const parser = new HeapSnapshotParser();
     parser.write(bytes.subarray(0, stringsStart));
-    for (let offset = stringsStart; offset < bytes.length; offset++) parser.write(bytes.slice(offset, offset + 1));
+    for (let offset = stringsStart; offset < bytes.length; offset++)
+      parser.write(bytes.slice(offset, offset + 1));
     assertSameAsJson(parser.end(), json);
   });
 
@@ -110,7 +116,8 @@ describe('chunk boundaries', () => {
     const span = 200_000;
     const parser = new HeapSnapshotParser();
     parser.write(bytes.subarray(0, nodesStart));
-    for (let offset = nodesStart; offset < nodesStart + span; offset++) parser.write(bytes.slice(offset, offset + 1));
+    for (let offset = nodesStart; offset < nodesStart + span; offset++)
+      parser.write(bytes.slice(offset, offset + 1));
     parser.write(bytes.subarray(nodesStart + span));
     assertSameAsJson(parser.end(), json);
   });
@@ -118,7 +125,8 @@ describe('chunk boundaries', () => {
   test('string chunks, as the inspector delivers them', async () => {
     const text = bytes.toString('utf8');
     const parser = new HeapSnapshotParser();
-    for (let offset = 0; offset < text.length; offset += 100_003) parser.write(text.slice(offset, offset + 100_003));
+    for (let offset = 0; offset < text.length; offset += 100_003)
+      parser.write(text.slice(offset, offset + 100_003));
     assertSameAsJson(parser.end(), json);
   });
 });
@@ -146,12 +154,21 @@ function syntheticSnapshot(extra: { strings?: string[]; nodes?: number[]; sample
 
 describe('strings at every split point', () => {
   test('surrogate pairs (raw and escaped), lone surrogates, multi-byte UTF-8 and escapes', () => {
-    const strings = ['😀 raw pair', '\ud83d\ude00', 'lone \ud800 high', 'lone \udc00 low', '中文 é', 'q"b\\t\tn\n', '\u0001'];
+    const strings = [
+      '😀 raw pair',
+      '\ud83d\ude00',
+      'lone \ud800 high',
+      'lone \udc00 low',
+      '中文 é',
+      'q"b\\t\tn\n',
+      '\u0001',
+    ];
     // JSON.stringify writes the pair raw (4 UTF-8 bytes) and the lone surrogates as \u escapes.
     const text = JSON.stringify(syntheticSnapshot({ strings }));
     const bytes = Buffer.from(text);
     const expected = JSON.parse(text) as JsonSnapshot;
-    for (let chunkSize = 1; chunkSize <= 17; chunkSize++) assertSameAsJson(parseInChunks(bytes, chunkSize), expected);
+    for (let chunkSize = 1; chunkSize <= 17; chunkSize++)
+      assertSameAsJson(parseInChunks(bytes, chunkSize), expected);
   });
 });
 

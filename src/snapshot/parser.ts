@@ -318,7 +318,12 @@ export class HeapSnapshotParser {
       return index + 1;
     }
     if (isWhitespace(byte)) return index + 1;
-    if (phase === ARRAY_SEPARATOR) this.#fail(`expected ',' or ']' in "${this.#key}"`, index);
+    if (phase === ARRAY_SEPARATOR) {
+      this.#fail(
+        `unexpected ${describeByte(byte)} in the number array "${this.#key}" (expected ',' or ']')`,
+        index,
+      );
+    }
     if (byte === MINUS) {
       this.#slowNumber = '';
       builder.phase = ARRAY_IN_SLOW_NUMBER;
