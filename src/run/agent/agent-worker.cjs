@@ -101,7 +101,10 @@ function parentGone() {
 function tick() {
   let delay = pollMs;
   if (pending) checkPending();
-  if (!pending && !stopSent) {
+  // A pending sample must not hold back a due snapshot or a stop: if the main thread is
+  // blocked, the snapshot request is what the parent's timeout watches.
+  const busyWithSnapshot = pending !== null && pending.kind === 'snapshot';
+  if (!busyWithSnapshot && !stopSent) {
     if (Atomics.load(ints, slot.started) === 1) delay = Math.min(delay, step());
     else if (stopReason) stopMain(); // asked to stop during an iteration scenario's setup
   }
@@ -124,13 +127,14 @@ function step() {
     nextSnapshotAt = skipMissed(nextSnapshotAt + (config.everyMs || Infinity), config.everyMs, elapsed);
     return pendingPollMs;
   }
-  if (elapsed >= nextSampleAt) {
+  if (elapsed >= nextSampleAt && pending === null) {
     post('sample', 'time');
     nextSampleAt = skipMissed(nextSampleAt + config.sampleMs, config.sampleMs, elapsed);
     return pendingPollMs;
   }
   const durationLeft = config.durationMs ? config.durationMs - elapsed : Infinity;
-  return Math.min(nextSnapshotAt - elapsed, nextSampleAt - elapsed, durationLeft);
+  const sampleLeft = pending === null ? nextSampleAt - elapsed : Infinity;
+  return Math.min(nextSnapshotAt - elapsed, sampleLeft, durationLeft);
 }
 
 /** The first slot of a fixed-rate schedule that is still ahead of `elapsed`. */
@@ -143,13 +147,16 @@ function skipMissed(due, every, elapsed) {
 
 function post(kind, trigger) {
   sequence++;
-  times[timeSlot.requestedAt] = now();
+  const requestedAt = now();
   Atomics.store(ints, slot.requestSequence, sequence);
   pending = { sequence, kind };
   if (kind === 'snapshot') send({ type: 'requested', sequence, trigger });
   session.post(
     'Runtime.evaluate',
-    { expression: `globalThis.__heapdriftCapture(${sequence}, '${kind}', '${trigger}')`, silent: true },
+    {
+      expression: `globalThis.__heapdriftCapture(${sequence}, '${kind}', '${trigger}', ${requestedAt})`,
+      silent: true,
+    },
     ignoreReply,
   );
 }

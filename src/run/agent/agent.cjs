@@ -117,15 +117,15 @@ function installAgent(config) {
   }
 
   /** Called on the main thread by the worker's Runtime.evaluate (served by interrupt). */
-  function captureOnRequest(sequence, kind, trigger) {
+  function captureOnRequest(sequence, kind, trigger, requestedAt) {
     if (state.capturing) {
       // An interrupt landed inside a capture: serve it right after, never nested.
-      state.deferred.push([sequence, kind, trigger]);
+      state.deferred.push([sequence, kind, trigger, requestedAt]);
       return;
     }
     state.capturing = true;
     try {
-      if (kind === 'snapshot') takeSnapshotUnguarded(trigger, times[timeSlot.requestedAt]);
+      if (kind === 'snapshot') takeSnapshotUnguarded(trigger, requestedAt);
       else send(Object.assign({ type: 'sample' }, takeSample(false)));
     } catch (error) {
       send({ type: 'error', code: 'capture-failed', message: String(error?.message) });
@@ -135,7 +135,7 @@ function installAgent(config) {
       Atomics.notify(ints, slot.doneSequence);
     }
     const next = state.deferred.shift();
-    if (next) captureOnRequest(next[0], next[1], next[2]);
+    if (next) captureOnRequest(next[0], next[1], next[2], next[3]);
   }
 
   function takeSnapshot(trigger, requestedAt) {
@@ -146,7 +146,7 @@ function installAgent(config) {
       state.capturing = false;
     }
     const next = state.deferred.shift();
-    if (next) captureOnRequest(next[0], next[1], next[2]);
+    if (next) captureOnRequest(next[0], next[1], next[2], next[3]);
   }
 
   function takeSnapshotUnguarded(trigger, requestedAt) {

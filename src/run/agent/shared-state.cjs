@@ -19,9 +19,8 @@ const int32Slots = 8;
 /** Float64 slots, after the Int32 ones. */
 const timeSlot = {
   startTime: 0, // epoch ms (fractional) when the scenario started
-  requestedAt: 1, // epoch ms when the worker posted the pending request
 };
-const float64Slots = 2;
+const float64Slots = 1;
 
 function createSharedState() {
   const buffer = new SharedArrayBuffer(int32Slots * 4 + float64Slots * 8);
