@@ -100,17 +100,7 @@ describe('path queries on a retained_maps reproducer (Node 22.14.0)', () => {
   const raw = rawView(json);
   const distances = computeDistances(graph);
 
-  // What JSON.parse of the file says: the nodes the retained_maps edges of NativeContexts reach.
-  const expected = new Map<number, { selfSize: number; edgeCount: number; entries: number }>();
-  for (let ordinal = 0; ordinal < raw.nodeCount; ordinal++) {
-    if (raw.node(ordinal).name !== 'system / NativeContext') continue;
-    for (const edge of raw.edges(ordinal)) {
-      if (edge.name !== 'retained_maps') continue;
-      const target = raw.node(edge.target);
-      const entries = [...raw.edges(edge.target)].filter((entry) => /^\d+$/.test(entry.name)).length;
-      expected.set(target.id, { selfSize: target.selfSize, edgeCount: target.edgeCount, entries });
-    }
-  }
+  const expected = retainedMapsTargets(raw);
 
   it('finds NativeContext > retained_maps: the system / WeakArrayList, with the file’s sizes', () => {
     assert.ok(expected.size >= 1, 'the snapshot has a retained_maps edge');
@@ -230,6 +220,39 @@ describe('path queries on a retained_maps reproducer (Node 22.14.0)', () => {
       match.path!.map((hop) => hop.node.id),
     );
   });
+});
+
+/** What JSON.parse of the file says: the nodes the retained_maps edges of NativeContexts reach. */
+function retainedMapsTargets(raw: ReturnType<typeof rawView>) {
+  const expected = new Map<number, { selfSize: number; edgeCount: number; entries: number }>();
+  for (let ordinal = 0; ordinal < raw.nodeCount; ordinal++) {
+    if (raw.node(ordinal).name !== 'system / NativeContext') continue;
+    for (const edge of raw.edges(ordinal)) {
+      if (edge.name !== 'retained_maps') continue;
+      const target = raw.node(edge.target);
+      const entries = [...raw.edges(edge.target)].filter((entry) => /^\d+$/.test(entry.name)).length;
+      expected.set(target.id, { selfSize: target.selfSize, edgeCount: target.edgeCount, entries });
+    }
+  }
+  return expected;
+}
+
+describe('NativeContext > retained_maps across Node.js versions', () => {
+  for (const version of ['system', '24.21.0', '26.10.0']) {
+    it(`agrees with JSON.parse on Node ${version}`, () => {
+      const json = readJsonSnapshot(realSnapshot(version));
+      const expected = retainedMapsTargets(rawView(json));
+      const result = queryGraph(graphFromJson(json), 'NativeContext > retained_maps');
+      assert.equal(result.matchCount, expected.size);
+      for (const match of result.matches) {
+        const reference = expected.get(match.id)!;
+        assert.deepEqual(
+          [match.selfSize, match.edgeCount, match.entryCount],
+          [reference.selfSize, reference.edgeCount, reference.entries],
+        );
+      }
+    });
+  }
 });
 
 describe('path queries on other structures', () => {
