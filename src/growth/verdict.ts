@@ -42,18 +42,30 @@ export const MINIMUM_WARMUP_SAMPLES = 1;
 export const RELATIVE_GROWTH_FLOOR = 0.05;
 /**
  * Absolute growth floors per metric kind. Fixed Node versions' retained_maps plateau at
- * 1–6 KB while affected ones grow by tens of KB in 30 s; 4 KiB over a run ignores a stray
- * feedback vector or code object yet is a fraction of any leak worth reporting.
+ * 1–6 KB (DESIGN.md; 2,064 B measured on 22.15.0) while affected ones grow by tens of KB in
+ * 30 s (135 KB in 240 passes measured on 22.14.0); 8 KiB over a run ignores a fixed
+ * runtime's high-water mark, a stray feedback vector or code object, yet is a fraction of any
+ * leak worth reporting. 32 entries likewise for counts.
  */
-export const ABSOLUTE_GROWTH_FLOOR: Record<MetricKind, number> = { bytes: 4096, count: 32 };
+export const ABSOLUTE_GROWTH_FLOOR: Record<MetricKind, number> = { bytes: 8192, count: 32 };
 /**
- * The late part of the run (its last third, at least 3 samples) is a plateau when its values
- * stay within this share of the run's growth and its own slope is not a persistent one: a few
- * steps then flat is the live high-water mark, not a leak.
+ * Changes smaller than this share of the series' range are flat; the late part of the run
+ * (its last third, at least 3 samples) is a plateau when it stays flat (see PLATEAU_RHYTHM):
+ * a few steps then flat is the live high-water mark, not a leak.
  */
 export const PLATEAU_FLATNESS = 0.1;
 export const LATE_PART_FRACTION = 1 / 3;
 export const MINIMUM_LATE_SAMPLES = 3;
+/**
+ * Arrays that grow by capacity (V8's WeakArrayList by half, hash tables by doubling) leak in
+ * steps that come further apart as they grow: measured on 22.14.0, retained_maps went 7.8, 26,
+ * 60, 90, 90, 135, 135, 135 KB. A final flat stretch is a plateau only when it lasts this many
+ * times the longest interval between the earlier steps; shorter, the staircase is still on
+ * its rhythm (×1.5 capacity growth makes each interval up to ~1.5 times the last).
+ */
+export const PLATEAU_RHYTHM = 1.5;
+/** Rises needed to call a staircase still on its rhythm growing (fewer: no rhythm to speak of). */
+export const MINIMUM_STAIRCASE_STEPS = 3;
 /**
  * Growth persists when the late part's own Theil–Sen slope is at least this share of the
  * run's slope. A linear leak gives ~1; a logarithmic one still ~0.5 over a run; a warm-up
@@ -114,8 +126,18 @@ export interface SeriesEvidence {
   lateSlope: number;
   /** max − min of the late part. */
   lateRange: number;
-  /** Rises between consecutive samples larger than the plateau tolerance. */
+  /**
+   * Changes within this are flat: `PLATEAU_FLATNESS` × (max − min after warm-up). The range,
+   * not the fitted growth, so a long noisy plateau (small fitted slope) is not read as steps.
+   */
+  flatTolerance: number;
+  /** New high-water marks: values above the previous step's level by more than `flatTolerance`. */
   steps: number;
+  /** Samples and x distance from the last step to the end (the whole series without steps). */
+  finalFlatSamples: number;
+  finalFlatSpan: number;
+  /** Longest x distance between consecutive steps; 0 with one step (a one-off has no rhythm), the span with none. */
+  longestStepInterval: number;
   slopePerHour: number;
   slopePer1000Iterations: number | null;
   options: Required<Omit<VerdictOptions, 'adjustedPValue'>>;
@@ -242,16 +264,18 @@ const magnitude: VerdictRule = {
 const plateau: VerdictRule = {
   name: 'plateau',
   decide: (evidence) => {
-    const tolerance = evidence.options.plateauFlatness * evidence.growth;
-    const slope = evidence.theilSen?.slope ?? 0;
-    // Flat: the late part stays within the tolerance and its own trend is not a persistent one.
-    const flat =
-      evidence.lateRange <= tolerance && evidence.lateSlope < evidence.options.persistenceFraction * slope;
-    if (!flat) return undefined;
+    const coversLatePart = evidence.finalFlatSamples >= evidence.lateSamples;
+    const pastRhythm = evidence.finalFlatSpan >= PLATEAU_RHYTHM * evidence.longestStepInterval;
+    // A noisy leak can go a while without a new high, but its late part still spreads and
+    // keeps the run's slope; a plateau's late part is tight (or, if noisy, has lost the slope).
+    const lateTrendGone =
+      evidence.lateRange <= evidence.flatTolerance ||
+      evidence.lateSlope < evidence.options.persistenceFraction * (evidence.theilSen?.slope ?? 0);
+    if (!coversLatePart || !pastRhythm || !lateTrendGone) return undefined;
     const steps = evidence.steps === 1 ? '1 step' : `${evidence.steps} steps`;
     return {
       verdict: 'stable',
-      reason: `rose in ${steps} then stayed within ${formatAmount(evidence.lateRange, evidence.kind)} for the last ${evidence.lateSamples} samples: a live high-water mark, not a leak`,
+      reason: `rose in ${steps} then made no new high (beyond ${formatAmount(evidence.flatTolerance, evidence.kind)}) for the last ${evidence.finalFlatSamples} samples, longer than the steps' rhythm: a live high-water mark, not a leak`,
     };
   },
 };
@@ -261,10 +285,18 @@ const persistence: VerdictRule = {
   decide: (evidence) => {
     const ratio =
       evidence.theilSen && evidence.theilSen.slope > 0 ? evidence.lateSlope / evidence.theilSen.slope : 0;
+    const grew = `increasing (p = ${formatP(evidence.pValue)}) by ${formatAmount(evidence.growth, evidence.kind)} (${percent(evidence.relativeGrowth)} of its size) over the run`;
     if (ratio >= evidence.options.persistenceFraction) {
       return {
         verdict: 'growing',
-        reason: `increasing (p = ${formatP(evidence.pValue)}) by ${formatAmount(evidence.growth, evidence.kind)} (${percent(evidence.relativeGrowth)} of its size) over the run, and still growing in the last ${evidence.lateSamples} samples (${percent(ratio)} of the run's slope)`,
+        reason: `${grew}, and still growing in the last ${evidence.lateSamples} samples (${percent(ratio)} of the run's slope)`,
+      };
+    }
+    const onRhythm = evidence.finalFlatSpan < PLATEAU_RHYTHM * evidence.longestStepInterval;
+    if (evidence.steps >= MINIMUM_STAIRCASE_STEPS && onRhythm) {
+      return {
+        verdict: 'growing',
+        reason: `${grew} in ${evidence.steps} steps; the last flat stretch (${evidence.finalFlatSamples} samples) is within the rhythm of the earlier steps, as when an array grows by capacity`,
       };
     }
     return {
@@ -317,9 +349,9 @@ export function gatherEvidence(series: MeasuredSeries, options: VerdictOptions =
   const lateX = x.slice(samples - lateSamples);
   const lateY = y.slice(samples - lateSamples);
   const lateSlope = lateSamples >= 2 ? theilSen(lateX, lateY).slope : 0;
-  const tolerance = resolved.plateauFlatness * Math.max(growth, 0);
-  let steps = 0;
-  for (let i = 1; i < samples; i++) if (y[i]! - y[i - 1]! > tolerance) steps++;
+  const rise = samples > 0 ? peak - Math.min(...y) : 0;
+  const tolerance = resolved.plateauFlatness * rise;
+  const staircase = describeStaircase(x, y, tolerance);
   return {
     kind,
     xUnit: series.xUnit,
@@ -340,10 +372,46 @@ export function gatherEvidence(series: MeasuredSeries, options: VerdictOptions =
     lateSamples,
     lateSlope,
     lateRange: lateY.length > 0 ? Math.max(...lateY) - Math.min(...lateY) : 0,
-    steps,
+    flatTolerance: tolerance,
+    ...staircase,
     slopePerHour: slopePerHour(series.xUnit, y, elapsedMs, trend),
     slopePer1000Iterations: series.xUnit === 'iteration' && trend ? trend.slope * 1000 : null,
     options: resolved,
+  };
+}
+
+/**
+ * The staircase view of a series: its high-water marks. A step is a value above the level of
+ * the previous step by more than the tolerance; the final flat stretch runs from the last step
+ * to the end (values may sink or creep within the tolerance); the rhythm is the longest
+ * interval between the steps.
+ */
+function describeStaircase(
+  x: number[],
+  y: number[],
+  tolerance: number,
+): { steps: number; finalFlatSamples: number; finalFlatSpan: number; longestStepInterval: number } {
+  const samples = y.length;
+  if (samples === 0) return { steps: 0, finalFlatSamples: 0, finalFlatSpan: 0, longestStepInterval: 0 };
+  const rises: number[] = [];
+  let level = y[0]!;
+  for (let i = 1; i < samples; i++) {
+    if (y[i]! > level + tolerance) {
+      rises.push(i);
+      level = y[i]!;
+    }
+  }
+  const flatStart = rises.at(-1) ?? 0;
+  // No step: no staircase. One step: a one-off (lazy initialization, a compile), not a rhythm.
+  let longestStepInterval = rises.length === 0 ? x[samples - 1]! - x[0]! : 0;
+  for (let i = 1; i < rises.length; i++) {
+    longestStepInterval = Math.max(longestStepInterval, x[rises[i]!]! - x[rises[i - 1]!]!);
+  }
+  return {
+    steps: rises.length,
+    finalFlatSamples: samples - flatStart,
+    finalFlatSpan: x[samples - 1]! - x[flatStart]!,
+    longestStepInterval,
   };
 }
 
