@@ -1,0 +1,80 @@
+// Registry of heapdrift's built-in scenarios: the retained_maps runtime-leak reproducer, negative
+// controls that allocate heavily without leaking, and an ordinary app-level leak. The scenario
+// modules themselves are plain `.cjs` files that run unchanged inside Node.js 20–26.
+
+import { fileURLToPath } from 'node:url';
+
+export type ScenarioExpectation = 'leak' | 'no-leak' | 'runtime-dependent';
+
+export interface ScenarioDefaults {
+  /** Snapshots to take, warm-up included. */
+  snapshots: number;
+  /** Iterations between two snapshots. */
+  everyIterations: number;
+  /** Leading snapshots that the verdict ignores (JIT and caches settling). */
+  warmupSnapshots: number;
+}
+
+export interface ScenarioInfo {
+  name: string;
+  description: string;
+  /** Absolute path of the scenario's `.cjs` module (next to this file in dist). */
+  file: string;
+  kind: 'iterations';
+  defaults: ScenarioDefaults;
+  /** Path queries of the structures that matter, e.g. 'NativeContext > retained_maps'. */
+  track?: string[];
+  expectation: ScenarioExpectation;
+  /** Class the analysis must name as growing, when the scenario leaks. */
+  growingClass?: string;
+}
+
+function scenarioFile(name: string): string {
+  return fileURLToPath(new URL(`./${name}.cjs`, import.meta.url));
+}
+
+// Defaults measured on a loaded 2-core machine (see README.md): each run stays under ~40 s of
+// wall time including snapshots, with 16 snapshots.
+export const builtinScenarios: ScenarioInfo[] = [
+  {
+    name: 'retained-maps',
+    description:
+      'V8 retained_maps leak (nodejs/node#57412): NativeContext > retained_maps grows on Node.js 22.0.0–22.14.x, stays bounded on 20.x, 22.15.0+, 24 and 26.',
+    file: scenarioFile('retained-maps'),
+    kind: 'iterations',
+    defaults: { snapshots: 16, everyIterations: 8, warmupSnapshots: 2 },
+    track: ['NativeContext > retained_maps'],
+    expectation: 'runtime-dependent',
+  },
+  {
+    name: 'churn-objects',
+    description:
+      'Negative control: thousands of objects, closures, strings and a Map per iteration, all dropped.',
+    file: scenarioFile('churn-objects'),
+    kind: 'iterations',
+    defaults: { snapshots: 16, everyIterations: 10, warmupSnapshots: 3 },
+    expectation: 'no-leak',
+  },
+  {
+    name: 'bounded-cache',
+    description: 'Negative control: a Map-based LRU cache capped at 2,000 entries with constant churn.',
+    file: scenarioFile('bounded-cache'),
+    kind: 'iterations',
+    defaults: { snapshots: 16, everyIterations: 10, warmupSnapshots: 3 },
+    expectation: 'no-leak',
+  },
+  {
+    name: 'map-leak',
+    description: 'App-level leak: a Map from request id to LeakySession that is never pruned.',
+    file: scenarioFile('map-leak'),
+    kind: 'iterations',
+    defaults: { snapshots: 16, everyIterations: 25, warmupSnapshots: 2 },
+    expectation: 'leak',
+    growingClass: 'LeakySession',
+  },
+];
+
+/** The built-in scenario called `name`, or undefined. */
+export function findScenario(name: string): ScenarioInfo | undefined {
+  return builtinScenarios.find((scenario) => scenario.name === name);
+}

@@ -1,0 +1,119 @@
+'use strict';
+// Reproducer of the V8 retained_maps leak of Node.js 22.0.0–22.14.x (nodejs/node#57412, fixed
+// by V8 c172ffc5bf54): NativeContext → retained_maps (a WeakArrayList) grows without bound.
+// Plain JavaScript that runs unchanged on Node.js 20–26 under `node --expose-gc`.
+
+// How the leak works (V8 12.x heap.cc, Heap::AddRetainedMaps): every optimized compile appends
+// the maps its code embeds to retained_maps in one batch, and dead entries are compacted away
+// only when the list is *exactly* full; a batch that overflows a not-quite-full list grows it by
+// half instead. So the list grows when (1) optimized compiles keep coming, (2) each embeds maps
+// that die soon after, and (3) batch sizes vary, so the length rarely lands on the capacity.
+//
+// One iteration = one pass in a fresh copy of the loop function (new source → new
+// SharedFunctionInfos and feedback, so V8 must compile again). Each pass builds a few groups of
+// constructors, puts their instances in a WeakSet (as the upstream reproducer does) and feeds
+// them to a per-group reader whose small arithmetic loop makes TurboFan pick it up within a few
+// dozen calls; the reader's code embeds the group's maps. Group sizes vary pseudo-randomly
+// (fixed seed, same sequence every run). gc() after each pass lets the maps die.
+//
+// Why not the upstream loop itself: it is optimized by on-stack replacement only after
+// thousands of steps, and the OSR code is often collected by the next gc() before it is
+// entered, so growth is slow and depends on timing (measured: no growth in 40 passes of 100
+// steps on 22.14.0 on a loaded machine). See README.md for the measurements.
+
+const parameters = {
+  /** Constructor groups (each with its own reader function, i.e. one compile) per pass. */
+  groups: 8,
+  /** Reader calls per group per pass: enough for the reader to reach TurboFan. */
+  calls: 120,
+  /** Arithmetic steps inside the reader: spends interrupt budget so tier-up comes early. */
+  padding: 100,
+  /** Full GCs after each pass (the maps of the pass must die for the fixed V8 to stay flat). */
+  collections: 1,
+  /** Seed of the group-size sequence. */
+  seed: 42,
+};
+
+// Up to 4 shapes per property site stay polymorphic (V8's limit); two sites per reader give
+// batches of 2 to 8 maps.
+const maximumShapesPerSite = 4;
+const sitesPerReader = 2;
+
+let weakInstances = null;
+let randomState = 0;
+let sink = 0;
+
+function nextShapeCount() {
+  randomState = (Math.imul(randomState, 1103515245) + 12345) >>> 0;
+  return 1 + ((randomState >>> 16) % maximumShapesPerSite);
+}
+
+function groupSource(group) {
+  let code = '';
+  const shapeCounts = [];
+  for (let site = 0; site < sitesPerReader; site++) {
+    const shapes = nextShapeCount();
+    shapeCounts.push(shapes);
+    for (let shape = 0; shape < shapes; shape++) {
+      // Distinct last property names give each constructor its own final map.
+      code += `function C${group}_${site}_${shape}(v) { this.a = v; this.b = 'b'; this.p${shape} = ${shape}; }\n`;
+    }
+  }
+  code += `function read${group}(x, y) {
+    let sum = (x.a | 0) + y.b.length;
+    for (let k = 0; k < padding; k++) sum = (sum * 31 + k) | 0;
+    return sum;
+  }\n`;
+  const xs = Array.from({ length: shapeCounts[0] }, (_, shape) => `C${group}_0_${shape}`).join(', ');
+  const ys = Array.from({ length: shapeCounts[1] }, (_, shape) => `C${group}_1_${shape}`).join(', ');
+  code += `const xs = [${xs}], ys = [${ys}];
+  for (let n = 0; n < calls; n++) {
+    const x = new xs[n % xs.length](n), y = new ys[n % ys.length](n);
+    weakInstances.add(x);
+    weakInstances.add(y);
+    result ^= read${group}(x, y);
+  `;
+  code += '}\n';
+  return code;
+}
+
+function passSource(iteration) {
+  // The iteration number makes each copy's source unique, so V8 cannot reuse the previous
+  // copy's SharedFunctionInfo (compilation cache) or its feedback.
+  let code = `/* heapdrift retained-maps pass ${iteration} */\nlet result = 0;\n`;
+  for (let group = 0; group < parameters.groups; group++) code += `{\n${groupSource(group)}}\n`;
+  return `${code}return result;`;
+}
+
+function setup() {
+  if (typeof globalThis.gc !== 'function') {
+    throw new Error('retained-maps needs `node --expose-gc` (global gc())');
+  }
+  weakInstances = new WeakSet();
+  randomState = parameters.seed >>> 0;
+  sink = 0;
+}
+
+function iteration(i) {
+  if (weakInstances === null) setup();
+  const pass = new Function('weakInstances', 'calls', 'padding', passSource(i));
+  sink ^= pass(weakInstances, parameters.calls, parameters.padding);
+  for (let c = 0; c < parameters.collections; c++) globalThis.gc();
+}
+
+function teardown() {
+  weakInstances = null;
+}
+
+module.exports = {
+  meta: {
+    description:
+      'Fresh constructors and freshly optimized readers every pass, instances in a WeakSet, gc() after each pass: NativeContext > retained_maps grows on Node 22.0.0–22.14.x and stays bounded elsewhere.',
+  },
+  parameters,
+  setup,
+  iteration,
+  teardown,
+  /** Folded results of the passes, so no work can be optimized away. */
+  result: () => sink,
+};
