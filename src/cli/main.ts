@@ -6,6 +6,7 @@ import { registerDiff } from './commands/diff.js';
 import { registerInfo } from './commands/info.js';
 import { registerQuery } from './commands/query.js';
 import { registerRetainers } from './commands/retainers.js';
+import { registerRun } from './commands/run.js';
 import { registerRuntimes } from './commands/runtimes.js';
 import { registerSummary } from './commands/summary.js';
 import { EXIT_ERROR } from './output.js';
@@ -18,6 +19,7 @@ program
   .showHelpAfterError('(run heapdrift --help for usage)')
   .exitOverride();
 
+registerRun(program);
 registerInfo(program);
 registerQuery(program);
 registerRetainers(program);

@@ -1,0 +1,60 @@
+// `heapdrift run <scenario|file>`: one scenario under one Node.js runtime, with a verdict.
+
+import type { Command } from 'commander';
+import { formatRun } from '../../report/index.js';
+import { type RunRecord, runScenario } from '../../run/index.js';
+import { action, EXIT_ERROR, EXIT_LEAK, EXIT_OK, printJson } from '../output.js';
+import { addRunFlags, endProgress, progressPrinter, type RunFlags, runOptionsFrom } from '../run-flags.js';
+
+export function registerRun(program: Command): void {
+  addRunFlags(
+    program
+      .command('run')
+      .description('run a scenario under a Node.js version, snapshot it on a schedule and judge every structure')
+      .argument('<scenario>', 'a built-in scenario (retained-maps, map-leak, churn-objects, bounded-cache) or a file')
+      .option('--node <version>', 'exact version (22.14.0), line (22), lts, latest, system, or a node binary path', 'system'),
+  )
+    .addHelpText(
+      'after',
+      `
+A scenario file is an iteration module (exports iteration(i), optional setup/teardown; growth
+is measured per iteration) or a plain script (growth is measured over time).
+
+Exit codes: 0 no leak, 1 leak found, 2 usage or runtime error, or no verdict reached
+(an incomplete or inconclusive run). --json prints the run record (schemaVersion 1,
+kind "run"): runtime.version, verdict (leak | no-leak | inconclusive | incomplete),
+tracks[], structures[] each with path, verdict, slopePerHour, samples, series.`,
+    )
+    .action(action(runCommand));
+}
+
+async function runCommand(scenario: string, flags: RunFlags & { node: string }): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const record = await runScenario({
+      ...runOptionsFrom(flags),
+      scenario,
+      node: flags.node,
+      command: `heapdrift ${process.argv.slice(2).join(' ')}`,
+      onEvent: progressPrinter(flags, scenario),
+      signal: controller.signal,
+    });
+    endProgress(flags);
+    if (flags.json) printJson(record);
+    else process.stdout.write(`${formatRun(record, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}\n`);
+    return exitCodeOf([record]);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** 1 when any run leaked, 2 when any run reached no verdict, else 0. */
+export function exitCodeOf(records: RunRecord[]): number {
+  if (records.some((record) => record.verdict === 'leak')) return EXIT_LEAK;
+  if (records.some((record) => record.verdict !== 'no-leak')) return EXIT_ERROR;
+  return EXIT_OK;
+}

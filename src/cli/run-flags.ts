@@ -1,0 +1,106 @@
+// Flags shared by `run`, `matrix` and `bisect`: schedule, tracks, where runs are saved, and
+// the live progress line.
+
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { UserError } from '../errors.js';
+import { formatBytes, formatDuration, sparkline } from '../report/index.js';
+import type { RunEvent, RunOptions } from '../run/index.js';
+
+export interface RunFlags {
+  snapshots?: string;
+  every?: string;
+  duration?: string;
+  warmup?: string;
+  track?: string[];
+  runsDir?: string;
+  keepSnapshots?: boolean;
+  cacheDir?: string;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+export function addRunFlags(command: Command): Command {
+  return command
+    .option('--snapshots <n>', 'snapshots to take, baseline included (default: the scenario\'s, else 12)')
+    .option('--every <n|duration>', 'snapshot every N iterations (e.g. 8) or every duration (e.g. 2s)')
+    .option('--duration <duration>', 'stop after this long (e.g. 60s, 5m) instead of after --snapshots')
+    .option('--warmup <n>', 'leading snapshots the verdict ignores')
+    .option('--track <path>', 'also track a path query, e.g. "NativeContext > retained_maps" (repeatable)', collect, [])
+    .option('--runs-dir <dir>', 'where runs are saved (default: $HEAPDRIFT_RUNS_DIR or .heapdrift/runs)')
+    .option('--keep-snapshots', 'keep the heap snapshot files in the run directory (mode 0600)')
+    .option('--cache-dir <dir>', 'where Node.js runtimes are cached')
+    .option('--json', 'print one JSON object (schemaVersion 1) on stdout')
+    .option('--quiet', 'no progress on stderr')
+    .option('--verbose', 'progress with every tracked value and timing');
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function parseCount(text: string | undefined, flag: string, minimum = 1): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < minimum) {
+    throw new UserError(`${flag} "${text}": expected a whole number of at least ${minimum}`);
+  }
+  return Number(text);
+}
+
+/** `500ms`, `30s`, `5m`, `1h`; a bare number is seconds. */
+export function parseDuration(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match || Number(match[1]) <= 0) throw new UserError(`${flag} "${text}": expected a duration such as 30s, 5m or 1h`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms'];
+  return Number(match[1]) * unit;
+}
+
+export function runOptionsFrom(flags: RunFlags): Omit<RunOptions, 'scenario' | 'node'> {
+  const every = flags.every;
+  const everyIsDuration = every !== undefined && /[a-z]$/.test(every);
+  return {
+    snapshots: parseCount(flags.snapshots, '--snapshots', 3),
+    everyIterations: everyIsDuration ? undefined : parseCount(every, '--every'),
+    everyMs: everyIsDuration ? parseDuration(every, '--every') : undefined,
+    durationMs: parseDuration(flags.duration, '--duration'),
+    warmupSnapshots: parseCount(flags.warmup, '--warmup', 0),
+    track: flags.track ?? [],
+    runsDir: resolve(flags.runsDir ?? process.env.HEAPDRIFT_RUNS_DIR ?? '.heapdrift/runs'),
+    keepSnapshots: flags.keepSnapshots ?? false,
+    cacheDir: flags.cacheDir,
+  };
+}
+
+/** Live progress on stderr: one rewritten line on a terminal, a line per snapshot otherwise. */
+export function progressPrinter(flags: RunFlags, label: string): (event: RunEvent) => void {
+  const stream = process.stderr;
+  const tty = stream.isTTY === true;
+  const colors = pc.createColors(tty && !process.env.NO_COLOR);
+  if (flags.quiet) return () => undefined;
+  const history: number[] = [];
+  const started = Date.now();
+  return (event) => {
+    if (event.type === 'runtime') {
+      stream.write(colors.dim(`${label}: Node ${event.runtime.version} (${event.runtime.source}) ${event.runtime.path}\n`));
+    } else if (event.type === 'warning') {
+      stream.write(`${tty ? '\r\x1b[K' : ''}${colors.yellow('warning')}: ${event.message}\n`);
+    } else if (event.type === 'snapshot') {
+      const track = event.tracks[0];
+      const value = track ? track.selfSize : event.row.totalSelfSize;
+      history.push(value);
+      const total = event.totalSnapshots ? `/${event.totalSnapshots}` : '';
+      const iteration = event.row.iteration === null ? '' : ` · ${event.row.iteration.toLocaleString('en-US')} it`;
+      const what = track ? `${track.name} ${formatBytes(value)}` : `heap ${formatBytes(value)}`;
+      const timing = flags.verbose ? ` · capture ${event.row.captureMs} ms, parse ${event.row.parseMs} ms, analysis ${event.row.analysisMs} ms` : '';
+      const line = `${label}: snapshot ${event.row.index + 1}${total} · ${formatDuration(Date.now() - started)}${iteration} · ${what} ${sparkline(history)}${timing}`;
+      stream.write(tty && !flags.verbose ? `\r\x1b[K${line}` : `${line}\n`);
+    }
+  };
+}
+
+export function endProgress(flags: RunFlags): void {
+  if (!flags.quiet && process.stderr.isTTY && !flags.verbose) process.stderr.write('\r\x1b[K');
+}

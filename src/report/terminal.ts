@@ -1,0 +1,117 @@
+// The terminal face of runs and matrices: a verdict line, the tracked structures with their
+// slopes and sparklines, the top growing structures with their paths. Colour only when the
+// caller says the stream is a terminal (picocolors also honours NO_COLOR).
+
+import pc from 'picocolors';
+import type { JudgedSeries, RunRecord } from '../run/result.js';
+import { formatBytes, formatDuration, formatSlope, sparkline, table } from './format.js';
+
+export interface TerminalOptions {
+  color: boolean;
+  /** Rows of growing structures to list. */
+  top?: number;
+}
+
+type Painter = ReturnType<typeof pc.createColors>;
+
+export function verdictLabel(verdict: string, colors: Painter): string {
+  switch (verdict) {
+    case 'leak':
+    case 'growing':
+      return colors.red(colors.bold(verdict === 'leak' ? 'LEAK' : 'growing'));
+    case 'no-leak':
+    case 'stable':
+      return colors.green(verdict === 'no-leak' ? 'no leak' : 'stable');
+    default:
+      return colors.yellow(verdict);
+  }
+}
+
+function seriesCells(entry: JudgedSeries): string[] {
+  const bytes = entry.metric === 'selfSize' || entry.metric === 'retainedSize';
+  const first = entry.series[0] ?? 0;
+  const last = entry.series.at(-1) ?? 0;
+  const amount = (value: number) => (bytes ? formatBytes(value) : String(value));
+  return [
+    `${metricName(entry.metric)} ${amount(first)} → ${amount(last)}`,
+    formatSlope(entry.slopePerHour, entry.slopePer1000Iterations, entry.metric),
+    `${(entry.confidence * 100).toFixed(1)}%`,
+    sparkline(entry.series),
+  ];
+}
+
+function metricName(metric: string): string {
+  return { selfSize: 'self', edgeCount: 'entries', retainedSize: 'retained', count: 'count' }[metric] ?? metric;
+}
+
+export function formatRun(record: RunRecord, options: TerminalOptions): string {
+  const colors = pc.createColors(options.color);
+  const lines: string[] = [];
+  const runtime = `Node ${record.runtime.version}${record.runtime.v8Version ? ` (V8 ${record.runtime.v8Version})` : ''}`;
+  lines.push(`${colors.bold(record.scenario.name)} on ${runtime}: ${verdictLabel(record.verdict, colors)}`);
+  lines.push(colors.dim(`  ${record.verdictReason}`));
+  lines.push(
+    colors.dim(
+      `  ${record.snapshots.length} snapshots over ${formatDuration(record.wallMs)}${lastIteration(record)}`,
+    ),
+  );
+  if (record.tracks.length > 0) {
+    lines.push('', colors.bold('Tracked structures'));
+    const rows = [['structure', 'verdict', 'change', 'slope', 'confidence', 'series']];
+    for (const track of record.tracks) {
+      rows.push([track.name, verdictLabel(track.verdict, colors), ...seriesCells(track)]);
+    }
+    lines.push(indent(table(rows)));
+    for (const track of record.tracks) {
+      if (track.retainerPath) lines.push(colors.dim(`  ${track.name}: ${track.nodeName ?? track.className} via ${track.retainerPath}`));
+    }
+  }
+  const growing = record.structures.filter((structure) => structure.verdict === 'growing').slice(0, options.top ?? 5);
+  if (growing.length > 0) {
+    lines.push('', colors.bold('Top growing structures'));
+    const rows = [['structure', 'change', 'slope', 'confidence', 'series']];
+    for (const structure of growing) rows.push([structure.label, ...seriesCells(structure)]);
+    lines.push(indent(table(rows)));
+    for (const structure of growing.slice(0, 3)) lines.push(colors.dim(`  ${structure.label}: ${structure.path}`));
+  }
+  const growingClasses = record.classes.filter((entry) => entry.verdict === 'growing').slice(0, options.top ?? 5);
+  if (growingClasses.length > 0) {
+    lines.push('', colors.bold('Growing classes'));
+    const rows = [['class', 'change', 'slope', 'confidence', 'series']];
+    for (const entry of growingClasses) rows.push([entry.className, ...seriesCells(entry)]);
+    lines.push(indent(table(rows)));
+  }
+  lines.push('', colors.dim(`Saved in ${record.directory}`));
+  return lines.join('\n');
+}
+
+export function formatMatrix(records: RunRecord[], options: TerminalOptions): string {
+  const colors = pc.createColors(options.color);
+  const rows = [['node', 'verdict', 'tracked', 'change', 'slope', 'confidence', 'series', 'time']];
+  for (const record of records) {
+    const tracked = record.tracks[0];
+    const structure = record.structures.find((entry) => entry.verdict === 'growing') ?? record.structures[0];
+    const track = tracked ?? structure;
+    const name = tracked ? tracked.name : (structure?.label ?? '-');
+    rows.push([
+      record.runtime.version,
+      verdictLabel(record.verdict, colors),
+      name,
+      ...(track ? seriesCells(track) : ['-', '-', '-', '-']),
+      formatDuration(record.wallMs),
+    ]);
+  }
+  return table(rows);
+}
+
+function lastIteration(record: RunRecord): string {
+  const iteration = record.snapshots.at(-1)?.iteration;
+  return iteration === null || iteration === undefined ? '' : `, ${iteration.toLocaleString('en-US')} iterations`;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}

@@ -1,0 +1,89 @@
+// One snapshot of a run, from file to measurements: read it, compute shortest paths and
+// retained sizes, measure every structure by its path key, the named tracks and the classes,
+// and hand them to the run's tracker.
+
+import { computeDistances, computeDominators, queryGraph } from '../analysis/index.js';
+import { formatRetainerPath } from '../analysis/retainers.js';
+import { classAggregates, measureStructures, type SeriesTracker } from '../growth/index.js';
+import { readHeapSnapshot } from '../snapshot/index.js';
+
+export interface TrackMeasurement {
+  name: string;
+  matches: number;
+  selfSize: number;
+  edgeCount: number;
+  entryCount: number;
+  retainedSize: number;
+  /** The main match, so a report can show what was found without the snapshot. */
+  className: string | null;
+  nodeName: string | null;
+  id: number | null;
+  path: string | null;
+}
+
+export interface SnapshotMeasurement {
+  nodeCount: number;
+  edgeCount: number;
+  totalSelfSize: number;
+  tracks: TrackMeasurement[];
+  parseMs: number;
+  analysisMs: number;
+}
+
+export async function measureSnapshot(
+  file: string,
+  snapshotIndex: number,
+  x: number,
+  elapsedMs: number,
+  tracker: SeriesTracker,
+  trackQueries: readonly string[],
+): Promise<SnapshotMeasurement> {
+  const started = performance.now();
+  const graph = await readHeapSnapshot(file);
+  const parsed = performance.now();
+  const distances = computeDistances(graph);
+  const tree = computeDominators(graph);
+  const measurements = measureStructures(graph, tracker.keys, {
+    retainedSizes: tree.retainedSizes,
+    parentEdges: distances.parentEdges,
+  });
+  tracker.add(snapshotIndex, x, measurements, elapsedMs);
+  tracker.addClassAggregates(snapshotIndex, classAggregates(graph, tree));
+  const tracks = trackQueries.map((query) => {
+    const result = queryGraph(graph, query, { distances, retainedSizes: tree.retainedSizes });
+    const measurement: TrackMeasurement = {
+      name: query,
+      matches: result.matchCount,
+      selfSize: 0,
+      edgeCount: 0,
+      entryCount: 0,
+      retainedSize: 0,
+      className: result.matches[0]?.className ?? null,
+      nodeName: result.matches[0]?.name ?? null,
+      id: result.matches[0]?.id ?? null,
+      path: result.matches[0]?.path ? formatRetainerPath(result.matches[0].path) : null,
+    };
+    for (const match of result.matches) {
+      measurement.selfSize += match.selfSize;
+      measurement.edgeCount += match.edgeCount;
+      measurement.entryCount += match.entryCount;
+      measurement.retainedSize += match.retainedSize ?? 0;
+    }
+    tracker.addNamedMeasurement(snapshotIndex, {
+      name: query,
+      selfSize: measurement.selfSize,
+      edgeCount: measurement.entryCount,
+      retainedSize: measurement.retainedSize,
+      count: measurement.matches,
+    });
+    return measurement;
+  });
+  return {
+    nodeCount: graph.nodeCount,
+    edgeCount: graph.edgeCount,
+    totalSelfSize: graph.totalSelfSize,
+    tracks,
+    parseMs: parsed - started,
+    analysisMs: performance.now() - parsed,
+  };
+}

@@ -1,0 +1,142 @@
+// The saved and printed form of a run (`--json`, run.json): a documented, versioned schema
+// built from the growth report. Only sizes, counts, class names and paths: no heap strings.
+
+import type { ExitReason } from '../capture/index.js';
+import type { GrowthReport, MetricResult, RunVerdict, SeriesVerdict } from '../growth/index.js';
+
+export const RUN_SCHEMA_VERSION = 1;
+
+export type RunStatus = 'running' | 'complete' | 'incomplete';
+export type RunOutcome = RunVerdict | 'incomplete';
+
+export interface JudgedSeries {
+  verdict: SeriesVerdict['verdict'];
+  /** The metric whose verdict this is: selfSize, edgeCount (live entries), retainedSize or count. */
+  metric: string;
+  decidedBy: string;
+  reason: string;
+  slopePerHour: number;
+  slopePer1000Iterations: number | null;
+  confidence: number;
+  samples: number;
+  /** The metric's value at each snapshot. */
+  series: number[];
+}
+
+export interface StructureEntry extends JudgedSeries {
+  path: string;
+  label: string;
+}
+
+export interface TrackEntry extends JudgedSeries {
+  name: string;
+  /** What the track's main match is, as of the last snapshot. */
+  className: string | null;
+  nodeName: string | null;
+  retainerPath: string | null;
+  /** Every measured metric per snapshot. */
+  measurements: { selfSize: number[]; entryCount: number[]; retainedSize: number[]; matches: number[] };
+}
+
+export interface SnapshotRow {
+  index: number;
+  iteration: number | null;
+  elapsedMs: number;
+  nodeCount: number;
+  totalSelfSize: number;
+  heapUsed: number;
+  captureMs: number;
+  parseMs: number;
+  analysisMs: number;
+}
+
+export interface RunRecord {
+  schemaVersion: typeof RUN_SCHEMA_VERSION;
+  kind: 'run';
+  id: string;
+  directory: string;
+  status: RunStatus;
+  verdict: RunOutcome;
+  verdictReason: string;
+  scenario: { name: string; file: string; mode: 'iterations' | 'script'; builtin: boolean };
+  runtime: { spec: string; version: string; v8Version: string | null; path: string; source: string };
+  command: string;
+  environment: Environment;
+  schedule: { snapshots: number; everyIterations: number | null; everyMs: number | null; warmupSnapshots: number };
+  startedAt: string;
+  endedAt: string | null;
+  wallMs: number;
+  exit: { reason: ExitReason; code: number | null; signal: string | null } | null;
+  xUnit: 'iteration' | 'ms';
+  snapshots: SnapshotRow[];
+  tracks: TrackEntry[];
+  /** Growing structures first (largest growth first), then the other tested ones, at most 20. */
+  structures: StructureEntry[];
+  /** Classes whose totals were tested, growing first, at most 20. */
+  classes: (JudgedSeries & { className: string })[];
+}
+
+export interface Environment {
+  os: string;
+  arch: string;
+  cpu: string;
+  cores: number;
+  memoryBytes: number;
+  heapdriftVersion: string;
+  hostNode: string;
+}
+
+const LISTED = 20;
+
+/** The metric that speaks for a thing: the first growing one, else the first tested. */
+function leadingMetric(metrics: MetricResult[]): MetricResult | undefined {
+  return metrics.find((metric) => metric.verdict.verdict === 'growing') ?? metrics[0];
+}
+
+function judged(metric: MetricResult | undefined): JudgedSeries {
+  if (!metric) {
+    return {
+      verdict: 'inconclusive',
+      metric: 'none',
+      decidedBy: 'none',
+      reason: 'no measurement',
+      slopePerHour: 0,
+      slopePer1000Iterations: null,
+      confidence: 0,
+      samples: 0,
+      series: [],
+    };
+  }
+  const verdict = metric.verdict;
+  return {
+    verdict: verdict.verdict,
+    metric: metric.metric,
+    decidedBy: verdict.decidedBy,
+    reason: verdict.reason,
+    slopePerHour: verdict.slopePerHour,
+    slopePer1000Iterations: verdict.slopePer1000Iterations,
+    confidence: verdict.confidence,
+    samples: verdict.samples,
+    series: metric.series,
+  };
+}
+
+export function structureEntries(report: GrowthReport): StructureEntry[] {
+  return report.structures.slice(0, LISTED).map((structure) => ({
+    path: structure.path,
+    label: structure.label,
+    ...judged(leadingMetric(structure.metrics)),
+  }));
+}
+
+export function classEntries(report: GrowthReport): RunRecord['classes'] {
+  return report.classes.slice(0, LISTED).map((entry) => ({
+    className: entry.className,
+    ...judged(leadingMetric(entry.metrics)),
+  }));
+}
+
+export function namedTrackVerdict(report: GrowthReport, name: string): JudgedSeries {
+  const track = report.namedTracks.find((candidate) => candidate.name === name);
+  return judged(track ? leadingMetric(track.metrics) : undefined);
+}
