@@ -65,14 +65,18 @@ describe('verdicts on the measured retained_maps series', () => {
     const verdict = judgeSeries(iterationSeries(FIXED_NODE_SERIES));
     assert.equal(verdict.verdict, 'stable', verdict.reason);
     assert.ok(verdict.pValue < 0.05, 'the trend test alone would call it increasing');
-    assert.equal(verdict.decidedBy, 'magnitude');
+    assert.equal(verdict.decidedBy, 'plateau');
+    assert.match(verdict.reason, /rose in 1 step.*high-water mark/);
     assert.equal(verdict.warmupDiscarded, 1);
     assert.equal(verdict.samples, 8);
-    // Without the byte floor, the plateau rule still calls it stable.
+    // Without the plateau rule, the byte floor still calls it stable: two defences.
+    const withoutPlateau = decide(
+      gatherEvidence(iterationSeries(FIXED_NODE_SERIES)),
+      verdictRules.filter((rule) => rule.name !== 'plateau'),
+    );
+    assert.deepEqual([withoutPlateau.verdict, withoutPlateau.decidedBy], ['stable', 'magnitude']);
     const withoutFloor = judgeSeries(iterationSeries(FIXED_NODE_SERIES), { absoluteFloor: 0 });
-    assert.equal(withoutFloor.verdict, 'stable', withoutFloor.reason);
-    assert.equal(withoutFloor.decidedBy, 'plateau');
-    assert.match(withoutFloor.reason, /high-water mark/);
+    assert.deepEqual([withoutFloor.verdict, withoutFloor.decidedBy], ['stable', 'plateau']);
   });
 
   it("calls an affected Node's climbing list growing, with slopes per 1,000 iterations and per hour", () => {
@@ -253,9 +257,9 @@ describe('the rule chain', () => {
         'no-change',
         'trend-test',
         'bounded',
+        'plateau',
         'significance',
         'magnitude',
-        'plateau',
         'persistence',
       ],
     );

@@ -312,9 +312,11 @@ export const verdictRules: readonly VerdictRule[] = [
   noChange,
   trendTest,
   bounded,
+  // Before significance: a one-off step then flat (a late compile, a lazily made table) is
+  // stable whether or not the few samples make it significant.
+  plateau,
   significance,
   magnitude,
-  plateau,
   persistence,
 ];
 
