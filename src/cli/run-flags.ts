@@ -24,11 +24,16 @@ export interface RunFlags {
 
 export function addRunFlags(command: Command): Command {
   return command
-    .option('--snapshots <n>', 'snapshots to take, baseline included (default: the scenario\'s, else 12)')
+    .option('--snapshots <n>', "snapshots to take, baseline included (default: the scenario's, else 12)")
     .option('--every <n|duration>', 'snapshot every N iterations (e.g. 8) or every duration (e.g. 2s)')
     .option('--duration <duration>', 'stop after this long (e.g. 60s, 5m) instead of after --snapshots')
     .option('--warmup <n>', 'leading snapshots the verdict ignores')
-    .option('--track <path>', 'also track a path query, e.g. "NativeContext > retained_maps" (repeatable)', collect, [])
+    .option(
+      '--track <path>',
+      'also track a path query, e.g. "NativeContext > retained_maps" (repeatable)',
+      collect,
+      [],
+    )
     .option('--runs-dir <dir>', 'where runs are saved (default: $HEAPDRIFT_RUNS_DIR or .heapdrift/runs)')
     .option('--keep-snapshots', 'keep the heap snapshot files in the run directory (mode 0600)')
     .option('--cache-dir <dir>', 'where Node.js runtimes are cached')
@@ -53,7 +58,8 @@ export function parseCount(text: string | undefined, flag: string, minimum = 1):
 export function parseDuration(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match || Number(match[1]) <= 0) throw new UserError(`${flag} "${text}": expected a duration such as 30s, 5m or 1h`);
+  if (!match || Number(match[1]) <= 0)
+    throw new UserError(`${flag} "${text}": expected a duration such as 30s, 5m or 1h`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms'];
   return Number(match[1]) * unit;
 }
@@ -84,7 +90,11 @@ export function progressPrinter(flags: RunFlags, label: string): (event: RunEven
   const started = Date.now();
   return (event) => {
     if (event.type === 'runtime') {
-      stream.write(colors.dim(`${label}: Node ${event.runtime.version} (${event.runtime.source}) ${event.runtime.path}\n`));
+      stream.write(
+        colors.dim(
+          `${label}: Node ${event.runtime.version} (${event.runtime.source}) ${event.runtime.path}\n`,
+        ),
+      );
     } else if (event.type === 'warning') {
       stream.write(`${tty ? '\r\x1b[K' : ''}${colors.yellow('warning')}: ${event.message}\n`);
     } else if (event.type === 'snapshot') {
@@ -92,9 +102,12 @@ export function progressPrinter(flags: RunFlags, label: string): (event: RunEven
       const value = track ? track.selfSize : event.row.totalSelfSize;
       history.push(value);
       const total = event.totalSnapshots ? `/${event.totalSnapshots}` : '';
-      const iteration = event.row.iteration === null ? '' : ` · ${event.row.iteration.toLocaleString('en-US')} it`;
+      const iteration =
+        event.row.iteration === null ? '' : ` · ${event.row.iteration.toLocaleString('en-US')} it`;
       const what = track ? `${track.name} ${formatBytes(value)}` : `heap ${formatBytes(value)}`;
-      const timing = flags.verbose ? ` · capture ${event.row.captureMs} ms, parse ${event.row.parseMs} ms, analysis ${event.row.analysisMs} ms` : '';
+      const timing = flags.verbose
+        ? ` · capture ${event.row.captureMs} ms, parse ${event.row.parseMs} ms, analysis ${event.row.analysisMs} ms`
+        : '';
       const line = `${label}: snapshot ${event.row.index + 1}${total} · ${formatDuration(Date.now() - started)}${iteration} · ${what} ${sparkline(history)}${timing}`;
       stream.write(tty && !flags.verbose ? `\r\x1b[K${line}` : `${line}\n`);
     }

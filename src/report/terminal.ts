@@ -41,7 +41,9 @@ function seriesCells(entry: JudgedSeries): string[] {
 }
 
 function metricName(metric: string): string {
-  return { selfSize: 'self', edgeCount: 'entries', retainedSize: 'retained', count: 'count' }[metric] ?? metric;
+  return (
+    { selfSize: 'self', edgeCount: 'entries', retainedSize: 'retained', count: 'count' }[metric] ?? metric
+  );
 }
 
 export function formatRun(record: RunRecord, options: TerminalOptions): string {
@@ -63,18 +65,26 @@ export function formatRun(record: RunRecord, options: TerminalOptions): string {
     }
     lines.push(indent(table(rows)));
     for (const track of record.tracks) {
-      if (track.retainerPath) lines.push(colors.dim(`  ${track.name}: ${track.nodeName ?? track.className} via ${track.retainerPath}`));
+      if (track.retainerPath)
+        lines.push(
+          colors.dim(`  ${track.name}: ${track.nodeName ?? track.className} via ${track.retainerPath}`),
+        );
     }
   }
-  const growing = record.structures.filter((structure) => structure.verdict === 'growing').slice(0, options.top ?? 5);
+  const growing = record.structures
+    .filter((structure) => structure.verdict === 'growing')
+    .slice(0, options.top ?? 5);
   if (growing.length > 0) {
     lines.push('', colors.bold('Top growing structures'));
     const rows = [['structure', 'change', 'slope', 'confidence', 'series']];
     for (const structure of growing) rows.push([structure.label, ...seriesCells(structure)]);
     lines.push(indent(table(rows)));
-    for (const structure of growing.slice(0, 3)) lines.push(colors.dim(`  ${structure.label}: ${structure.path}`));
+    for (const structure of growing.slice(0, 3))
+      lines.push(colors.dim(`  ${structure.label}: ${structure.path}`));
   }
-  const growingClasses = record.classes.filter((entry) => entry.verdict === 'growing').slice(0, options.top ?? 5);
+  const growingClasses = record.classes
+    .filter((entry) => entry.verdict === 'growing')
+    .slice(0, options.top ?? 5);
   if (growingClasses.length > 0) {
     lines.push('', colors.bold('Growing classes'));
     const rows = [['class', 'change', 'slope', 'confidence', 'series']];
@@ -106,7 +116,9 @@ export function formatMatrix(records: RunRecord[], options: TerminalOptions): st
 
 function lastIteration(record: RunRecord): string {
   const iteration = record.snapshots.at(-1)?.iteration;
-  return iteration === null || iteration === undefined ? '' : `, ${iteration.toLocaleString('en-US')} iterations`;
+  return iteration === null || iteration === undefined
+    ? ''
+    : `, ${iteration.toLocaleString('en-US')} iterations`;
 }
 
 function indent(text: string): string {

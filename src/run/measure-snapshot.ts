@@ -4,7 +4,14 @@
 
 import { computeDistances, computeDominators, queryGraph } from '../analysis/index.js';
 import { formatRetainerPath } from '../analysis/retainers.js';
-import { classAggregates, measureStructures, type SeriesTracker } from '../growth/index.js';
+import {
+  classAggregates,
+  measureStructures,
+  ROOT_KEY,
+  type SeriesTracker,
+  type StructureKeys,
+  type StructureMeasurements,
+} from '../growth/index.js';
 import { readHeapSnapshot } from '../snapshot/index.js';
 
 export interface TrackMeasurement {
@@ -47,6 +54,7 @@ export async function measureSnapshot(
     retainedSizes: tree.retainedSizes,
     parentEdges: distances.parentEdges,
   });
+  hideAgentStructures(measurements, tracker.keys);
   tracker.add(snapshotIndex, x, measurements, elapsedMs);
   tracker.addClassAggregates(snapshotIndex, classAggregates(graph, tree));
   const tracks = trackQueries.map((query) => {
@@ -86,4 +94,45 @@ export async function measureSnapshot(
     parseMs: parsed - started,
     analysisMs: performance.now() - parsed,
   };
+}
+
+/** Global names under which heapdrift's agent lives in the scenario's process. */
+const AGENT_PREFIX = '__heapdrift';
+
+/**
+ * The agent's own objects (reached from `globalThis.__heapdrift…`) are not the scenario's:
+ * their retained sizes drift as the agent's code gets compiled, so they are left out of the
+ * structures a run judges.
+ */
+const agentKeysOf = new WeakMap<StructureKeys, { flags: Uint8Array; checked: number }>();
+
+function hideAgentStructures(measurements: StructureMeasurements, keys: StructureKeys): void {
+  const flags = agentKeyFlags(keys, measurements.keyCount);
+  for (let key = 0; key < measurements.keyCount; key++) {
+    if (flags[key] !== 1) continue;
+    measurements.count[key] = 0;
+    measurements.selfSize[key] = 0;
+    measurements.edgeCount[key] = 0;
+    if (measurements.retainedSize) measurements.retainedSize[key] = 0;
+  }
+}
+
+/** 1 for keys at or under an agent edge; keys never change, so each is classified once. */
+function agentKeyFlags(keys: StructureKeys, keyCount: number): Uint8Array {
+  let known = agentKeysOf.get(keys);
+  if (!known || known.flags.length < keyCount) {
+    const flags = new Uint8Array(Math.max(keyCount, (known?.flags.length ?? 0) * 2));
+    if (known) flags.set(known.flags);
+    known = { flags, checked: known?.checked ?? 0 };
+    agentKeysOf.set(keys, known);
+  }
+  const { flags } = known;
+  // A key's parent is interned before it, so the parent is always classified first.
+  for (let key = Math.max(known.checked, ROOT_KEY + 1); key < keyCount; key++) {
+    const parent = keys.parentOf(key);
+    if ((parent !== ROOT_KEY && flags[parent] === 1) || keys.segment(key).edge.startsWith(AGENT_PREFIX))
+      flags[key] = 1;
+  }
+  known.checked = keyCount;
+  return flags;
 }

@@ -62,7 +62,12 @@ export interface RunRecord {
   runtime: { spec: string; version: string; v8Version: string | null; path: string; source: string };
   command: string;
   environment: Environment;
-  schedule: { snapshots: number; everyIterations: number | null; everyMs: number | null; warmupSnapshots: number };
+  schedule: {
+    snapshots: number;
+    everyIterations: number | null;
+    everyMs: number | null;
+    warmupSnapshots: number;
+  };
   startedAt: string;
   endedAt: string | null;
   wallMs: number;

@@ -76,7 +76,13 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
     verdict: 'incomplete',
     verdictReason: 'the run has not finished',
     scenario: { name: scenario.name, file: scenario.file, mode: scenario.mode, builtin: !!scenario.builtin },
-    runtime: { spec: options.node, version: runtime.version, v8Version: null, path: runtime.path, source: runtime.source },
+    runtime: {
+      spec: options.node,
+      version: runtime.version,
+      v8Version: null,
+      path: runtime.path,
+      source: runtime.source,
+    },
     command: options.command ?? `heapdrift run ${options.scenario} --node ${options.node}`,
     environment: describeEnvironment(),
     schedule,
@@ -104,7 +110,9 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
     nodePath: runtime.path,
     scenarioFile: scenario.file,
     mode: scenario.mode,
-    every: schedule.everyIterations ? { iterations: schedule.everyIterations } : { ms: schedule.everyMs ?? DEFAULT_EVERY_MS },
+    every: schedule.everyIterations
+      ? { iterations: schedule.everyIterations }
+      : { ms: schedule.everyMs ?? DEFAULT_EVERY_MS },
     maxSnapshots: schedule.snapshots || undefined,
     durationMs: options.durationMs,
     snapshotDir,
@@ -115,11 +123,14 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
 
   const save = () => {
     const report = tracker.analyze();
-    record.verdict = report.verdict;
-    record.verdictReason = report.reason;
     record.structures = structureEntries(report);
     record.classes = classEntries(report);
-    record.tracks = tracks.map((name) => trackEntry(name, trackHistory.get(name)!, namedTrackVerdict(report, name)));
+    record.tracks = tracks.map((name) =>
+      trackEntry(name, trackHistory.get(name)!, namedTrackVerdict(report, name)),
+    );
+    const verdict = record.tracks.length > 0 ? tracksVerdict(record.tracks) : report;
+    record.verdict = verdict.verdict;
+    record.verdictReason = verdict.reason;
     record.wallMs = Date.now() - startedAt.getTime();
     writeJsonAtomically(runFile, record);
   };
@@ -132,10 +143,22 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
       } else if (event.type === 'sample') {
         appendJsonLine(samplesFile, event);
       } else if (event.type === 'snapshot') {
-        const row = await measureAndSave(event, record, tracker, tracks, trackHistory, options.keepSnapshots ?? false);
+        const row = await measureAndSave(
+          event,
+          record,
+          tracker,
+          tracks,
+          trackHistory,
+          options.keepSnapshots ?? false,
+        );
         appendJsonLine(samplesFile, { type: 'snapshot', ...row, sample: event.sample });
         save();
-        options.onEvent?.({ type: 'snapshot', row, tracks: tracks.map((name) => trackHistory.get(name)!.at(-1)!), totalSnapshots: schedule.snapshots || null });
+        options.onEvent?.({
+          type: 'snapshot',
+          row,
+          tracks: tracks.map((name) => trackHistory.get(name)!.at(-1)!),
+          totalSnapshots: schedule.snapshots || null,
+        });
       } else if (event.type === 'error') {
         options.onEvent?.({ type: 'warning', message: event.message });
       } else if (event.type === 'exit') {
@@ -190,7 +213,11 @@ async function measureAndSave(
   }
 }
 
-function trackEntry(name: string, history: TrackMeasurement[], verdict: ReturnType<typeof namedTrackVerdict>): TrackEntry {
+function trackEntry(
+  name: string,
+  history: TrackMeasurement[],
+  verdict: ReturnType<typeof namedTrackVerdict>,
+): TrackEntry {
   const last = history.at(-1);
   return {
     name,
@@ -207,12 +234,42 @@ function trackEntry(name: string, history: TrackMeasurement[], verdict: ReturnTy
   };
 }
 
+/**
+ * With named tracks (the scenario's or --track), the run's verdict is about them: what else
+ * grows is reported beside it but does not decide, because a scenario that builds fresh code
+ * on purpose also grows compiled-code caches that V8 ages out on its own schedule.
+ */
+function tracksVerdict(tracks: TrackEntry[]): { verdict: RunRecord['verdict']; reason: string } {
+  const growing = tracks.filter((track) => track.verdict === 'growing');
+  if (growing.length > 0) {
+    return {
+      verdict: 'leak',
+      reason: growing.map((track) => `${track.name} grows: ${track.reason}`).join('; '),
+    };
+  }
+  const undecided = tracks.filter((track) => track.verdict !== 'stable');
+  if (undecided.length > 0) {
+    return {
+      verdict: 'inconclusive',
+      reason: undecided.map((track) => `${track.name}: ${track.reason}`).join('; '),
+    };
+  }
+  return {
+    verdict: 'no-leak',
+    reason: tracks.map((track) => `${track.name} is stable: ${track.reason}`).join('; '),
+  };
+}
+
 function scheduleOf(options: RunOptions, scenario: ScenarioSource): RunRecord['schedule'] {
   const defaults = scenario.builtin?.defaults;
   const iterations = scenario.mode === 'iterations';
-  const everyIterations = iterations && !options.everyMs ? (options.everyIterations ?? defaults?.everyIterations ?? 100) : null;
+  const everyIterations =
+    iterations && !options.everyMs ? (options.everyIterations ?? defaults?.everyIterations ?? 100) : null;
   return {
-    snapshots: options.durationMs && !options.snapshots ? 0 : (options.snapshots ?? defaults?.snapshots ?? DEFAULT_SNAPSHOTS),
+    snapshots:
+      options.durationMs && !options.snapshots
+        ? 0
+        : (options.snapshots ?? defaults?.snapshots ?? DEFAULT_SNAPSHOTS),
     everyIterations,
     everyMs: everyIterations ? null : (options.everyMs ?? DEFAULT_EVERY_MS),
     warmupSnapshots: options.warmupSnapshots ?? defaults?.warmupSnapshots ?? 2,

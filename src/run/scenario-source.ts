@@ -13,7 +13,8 @@ export interface ScenarioSource {
   builtin: ScenarioInfo | undefined;
 }
 
-const ITERATION_EXPORT = /\b(?:exports\.iteration\s*=|export\s+(?:async\s+)?function\s+iteration\b|export\s+(?:const|let)\s+iteration\b|iteration\s*[:(,}])/;
+const ITERATION_EXPORT =
+  /\b(?:exports\.iteration\s*=|export\s+(?:async\s+)?function\s+iteration\b|export\s+(?:const|let)\s+iteration\b|iteration\s*[:(,}])/;
 
 export function resolveScenario(nameOrFile: string): ScenarioSource {
   const builtin = findScenario(nameOrFile);
@@ -25,6 +26,9 @@ export function resolveScenario(nameOrFile: string): ScenarioSource {
   }
   if (!statSync(file).isFile()) throw new UserError(`scenario "${nameOrFile}": not a file`);
   const source = readFileSync(file, 'utf8');
-  const mode = ITERATION_EXPORT.test(source) && /module\.exports|exports\.|export\s/.test(source) ? 'iterations' : 'script';
+  const mode =
+    ITERATION_EXPORT.test(source) && /module\.exports|exports\.|export\s/.test(source)
+      ? 'iterations'
+      : 'script';
   return { name: basename(file, extname(file)), file, mode, builtin: undefined };
 }

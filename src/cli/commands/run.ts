@@ -10,9 +10,18 @@ export function registerRun(program: Command): void {
   addRunFlags(
     program
       .command('run')
-      .description('run a scenario under a Node.js version, snapshot it on a schedule and judge every structure')
-      .argument('<scenario>', 'a built-in scenario (retained-maps, map-leak, churn-objects, bounded-cache) or a file')
-      .option('--node <version>', 'exact version (22.14.0), line (22), lts, latest, system, or a node binary path', 'system'),
+      .description(
+        'run a scenario under a Node.js version, snapshot it on a schedule and judge every structure',
+      )
+      .argument(
+        '<scenario>',
+        'a built-in scenario (retained-maps, map-leak, churn-objects, bounded-cache) or a file',
+      )
+      .option(
+        '--node <version>',
+        'exact version (22.14.0), line (22), lts, latest, system, or a node binary path',
+        'system',
+      ),
   )
     .addHelpText(
       'after',
@@ -44,7 +53,10 @@ async function runCommand(scenario: string, flags: RunFlags & { node: string }):
     });
     endProgress(flags);
     if (flags.json) printJson(record);
-    else process.stdout.write(`${formatRun(record, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}\n`);
+    else
+      process.stdout.write(
+        `${formatRun(record, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}\n`,
+      );
     return exitCodeOf([record]);
   } finally {
     process.off('SIGINT', onSignal);
