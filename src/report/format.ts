@@ -54,14 +54,23 @@ export function sparkline(values: readonly number[]): string {
 /** Columns padded to their widest cell; the first row is the header. */
 export function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
-  for (const row of rows)
-    row.forEach((cell, column) => (widths[column] = Math.max(widths[column] ?? 0, [...cell].length)));
+  for (const row of rows) {
+    row.forEach((cell, column) => {
+      widths[column] = Math.max(widths[column] ?? 0, visibleLength(cell));
+    });
+  }
   return rows
     .map((row) =>
       row
-        .map((cell, column) => cell + ' '.repeat(widths[column]! - [...cell].length))
+        .map((cell, column) => cell + ' '.repeat(widths[column]! - visibleLength(cell)))
         .join('  ')
         .trimEnd(),
     )
     .join('\n');
+}
+
+/** Characters a cell takes on screen: colour codes take none. */
+function visibleLength(text: string): number {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape codes start with ESC.
+  return [...text.replace(/\x1b\[[0-9;]*m/g, '')].length;
 }
