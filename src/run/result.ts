@@ -145,3 +145,43 @@ export function namedTrackVerdict(report: GrowthReport, name: string): JudgedSer
   const track = report.namedTracks.find((candidate) => candidate.name === name);
   return judged(track ? leadingMetric(track.metrics) : undefined);
 }
+
+/** A matrix: one scenario, one run per runtime (matrix.json beside the runs it lists). */
+export interface MatrixRecord {
+  schemaVersion: typeof RUN_SCHEMA_VERSION;
+  kind: 'matrix';
+  id: string;
+  directory: string;
+  scenario: string;
+  command: string;
+  startedAt: string;
+  endedAt: string | null;
+  /** The runtimes asked for, in order. */
+  nodes: string[];
+  /** The runs, in the order of `nodes`; each is also saved as its own run directory. */
+  runs: RunRecord[];
+}
+
+/** A bisection over released versions: where the verdict changes. */
+export interface BisectRecord {
+  schemaVersion: typeof RUN_SCHEMA_VERSION;
+  kind: 'bisect';
+  id: string;
+  directory: string;
+  scenario: string;
+  command: string;
+  startedAt: string;
+  endedAt: string | null;
+  good: { spec: string; version: string };
+  bad: { spec: string; version: string };
+  /** Released versions between good and bad (inclusive), ascending. */
+  candidates: string[];
+  /** The first version (in release order from `bad` towards `good`) whose verdict matches good's; null until found. */
+  firstChanged: string | null;
+  /** The last version before it with bad's verdict. */
+  lastBefore: string | null;
+  status: 'running' | 'complete' | 'incomplete';
+  reason: string;
+  /** Every run made, in the order made. */
+  runs: RunRecord[];
+}
