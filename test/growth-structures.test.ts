@@ -132,6 +132,20 @@ describe('structure keys on a real fixture heap', () => {
     assert.match(keys.path(entries), /__fixture > Object > map > Map > table > \(array\) > \[\] > Leaky$/);
   });
 
+  it('gives WeakMap values one key, and elides long paths in the middle', () => {
+    // V8 names each value edge after the ids of its key, value and table; keys drop them.
+    const values = onlyKey(
+      keys,
+      '__fixture > Object > weak > WeakMap > table > * > [] (WeakMap value) > Object',
+    );
+    assert.equal(measured.count[values], 10);
+    const points = onlyKey(keys, 'points > Array > [] > Point');
+    assert.equal(keys.path(points), 'global > __fixture > Object > points > Array > [] > Point');
+    assert.equal(keys.path(points, 4), 'global > … > Array > [] > Point');
+    assert.equal(keys.depthOf(points), 4);
+    assert.deepEqual(keys.segments(points).at(-1), { edge: '[]', edgeType: 'element', className: 'Point' });
+  });
+
   it('accounts for every reachable node exactly once', () => {
     let reachable = 0;
     let reachableSelfSize = 0;

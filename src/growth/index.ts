@@ -11,7 +11,7 @@ export { mannKendall, theilSen } from './statistics.js';
 export type { PathSegment } from './structure-keys.js';
 export { INDEXED_EDGE_LABEL, ROOT_KEY, StructureKeys, shortClassName } from './structure-keys.js';
 export type { MeasureOptions, StructureMeasurements } from './structures.js';
-export { measureStructures } from './structures.js';
+export { EPHEMERON_EDGE_LABEL, measureStructures, normalizedEdgeName } from './structures.js';
 export type {
   ClassResult,
   GrowthReport,
@@ -22,7 +22,12 @@ export type {
   StructureResult,
   TrackerOptions,
 } from './track.js';
-export { METRIC_KINDS, SeriesTracker } from './track.js';
+export {
+  EXPLAINED_BY_DESCENDANT,
+  MAXIMUM_CANDIDATES_PER_METRIC,
+  METRIC_KINDS,
+  SeriesTracker,
+} from './track.js';
 export type {
   MeasuredSeries,
   MetricKind,
@@ -34,4 +39,20 @@ export type {
   VerdictRule,
   XUnit,
 } from './verdict.js';
-export { decide, gatherEvidence, judgeSeries, verdictRules } from './verdict.js';
+export {
+  ABSOLUTE_GROWTH_FLOOR,
+  DEFAULT_ALPHA,
+  decide,
+  formatAmount,
+  gatherEvidence,
+  judgeSeries,
+  LATE_PART_FRACTION,
+  MINIMUM_SAMPLES,
+  MINIMUM_STAIRCASE_STEPS,
+  PERSISTENCE_FRACTION,
+  PLATEAU_FLATNESS,
+  PLATEAU_RHYTHM,
+  RELATIVE_GROWTH_FLOOR,
+  verdictRules,
+  WARMUP_FRACTION,
+} from './verdict.js';
