@@ -171,7 +171,10 @@ export interface SeriesVerdict {
   growth: number;
   relativeGrowth: number;
   lateSlope: number;
+  /** p-value the significance rules used: Mann–Kendall's, or its multiple-testing adjustment when given. */
   pValue: number;
+  /** Mann–Kendall's own p-value, before any adjustment. */
+  trendTestPValue: number;
   /** 1 − pValue: the confidence that there is a monotonic trend at all. */
   confidence: number;
   tau: number;
@@ -452,6 +455,7 @@ function toVerdict(evidence: SeriesEvidence, decidedBy: string, decision: RuleDe
     relativeGrowth: evidence.relativeGrowth,
     lateSlope: evidence.lateSlope,
     pValue: evidence.pValue,
+    trendTestPValue: evidence.mannKendall?.pValue ?? 1,
     confidence: 1 - evidence.pValue,
     tau: evidence.mannKendall?.tau ?? 0,
     alpha: evidence.options.alpha,
