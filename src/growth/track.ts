@@ -149,7 +149,13 @@ export class SeriesTracker {
     this.#samples.push({ snapshotIndex, x, elapsedMs: elapsed });
   }
 
-  /** Tracks the structures matching a path query (`NativeContext > retained_maps`), summed, under `name`. */
+  /**
+   * Tracks the structures whose key path ends with a query (`NativeContext > retained_maps`),
+   * summed, under `name`. Keys follow the shortest-path tree, so an object shared by several
+   * owners counts under the first one only: e.g. an empty retained_maps is V8's shared empty
+   * WeakArrayList, keyed under `Map > dependent_code`, and reads 0 here until the list first
+   * grows. For exact per-edge measurements use the query engine and `addNamedMeasurement`.
+   */
   trackQuery(name: string, query: string): void {
     this.#queries.set(name, query);
   }
