@@ -2,8 +2,10 @@
 // heapdrift's command line: one file per command under ./commands, each thin over the library.
 
 import { Command, CommanderError } from 'commander';
+import { registerBisect } from './commands/bisect.js';
 import { registerDiff } from './commands/diff.js';
 import { registerInfo } from './commands/info.js';
+import { registerMatrix } from './commands/matrix.js';
 import { registerQuery } from './commands/query.js';
 import { registerRetainers } from './commands/retainers.js';
 import { registerRun } from './commands/run.js';
@@ -20,6 +22,8 @@ program
   .exitOverride();
 
 registerRun(program);
+registerMatrix(program);
+registerBisect(program);
 registerInfo(program);
 registerQuery(program);
 registerRetainers(program);

@@ -1,7 +1,18 @@
 // Running scenarios: one run, a matrix of runtimes, and a bisection over releases.
 
+export { type BisectOptions, runBisect } from './bisect.js';
 export { describeEnvironment } from './environment.js';
-export type { RunOutcome, RunRecord, RunStatus, SnapshotRow, StructureEntry, TrackEntry } from './result.js';
+export { type MatrixOptions, runMatrix } from './matrix.js';
+export type {
+  BisectRecord,
+  MatrixRecord,
+  RunOutcome,
+  RunRecord,
+  RunStatus,
+  SnapshotRow,
+  StructureEntry,
+  TrackEntry,
+} from './result.js';
 export { RUN_SCHEMA_VERSION } from './result.js';
 export { type RunEvent, type RunOptions, runScenario } from './run-scenario.js';
 export { resolveScenario, type ScenarioSource } from './scenario-source.js';

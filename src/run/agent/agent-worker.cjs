@@ -178,12 +178,16 @@ function checkPending() {
   pending = null;
 }
 
-/** Tell the main thread to end; a script is then ended by the parent. */
+/** Tell the main thread to end; a script is then ended by the parent (on 'stopping'). */
 function stopMain() {
   if (stopSent) return;
   stopSent = true;
   const alreadyStopping = Atomics.load(ints, slot.stop) === 1;
   Atomics.store(ints, slot.stop, 1);
   Atomics.notify(ints, slot.stop);
-  if (!alreadyStopping) send({ type: 'stopping', reason: stopReason || 'limit' });
+  if (alreadyStopping) return;
+  send({ type: 'stopping', reason: stopReason || 'limit' });
+  // The runner polls a plain JS flag (an Atomics.load per iteration halved the throughput of
+  // light iterations); it is set on the main thread, by interrupt like a capture.
+  if (config.mode === 'iterations') post('stop', stopReason || 'limit');
 }

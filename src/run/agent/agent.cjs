@@ -41,6 +41,8 @@ function installAgent(config) {
     capturing: false,
     deferred: [],
     stopReason: null,
+    // Read by the runner between iterations: a plain property is free, Atomics.load is not.
+    stopRequested: false,
   };
 
   startWorker();
@@ -126,6 +128,7 @@ function installAgent(config) {
     state.capturing = true;
     try {
       if (kind === 'snapshot') takeSnapshotUnguarded(trigger, requestedAt);
+      else if (kind === 'stop') state.stopRequested = true;
       else send(Object.assign({ type: 'sample' }, takeSample(false)));
     } catch (error) {
       send({ type: 'error', code: 'capture-failed', message: String(error?.message) });
@@ -209,13 +212,14 @@ function installAgent(config) {
   function requestStop(reason) {
     if (state.stopReason !== null) return;
     state.stopReason = reason;
+    state.stopRequested = true;
     Atomics.store(ints, slot.stop, 1);
     Atomics.notify(ints, slot.stop);
     send({ type: 'stopping', reason });
   }
 
   function shouldStop() {
-    return Atomics.load(ints, slot.stop) === 1;
+    return state.stopRequested;
   }
 
   /** Iteration scenarios: the loop ended (teardown done); the process exits next. */

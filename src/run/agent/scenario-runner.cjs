@@ -33,7 +33,7 @@ async function runIterations(iteration, everyIterations) {
   const state = agent.state;
   let nextSnapshotAt = everyIterations > 0 ? everyIterations : -1;
   let done = 0;
-  while (!agent.shouldStop()) {
+  while (!state.stopRequested) {
     const result = iteration(done);
     if (result !== null && typeof result === 'object' && typeof result.then === 'function') await result;
     done++;

@@ -1,0 +1,76 @@
+// `heapdrift matrix <scenario> --node V1,V2,…`: one verdict per Node.js version, side by side.
+
+import type { Command } from 'commander';
+import { UserError } from '../../errors.js';
+import { formatMatrix, formatRun } from '../../report/index.js';
+import { runMatrix } from '../../run/index.js';
+import { action, EXIT_OK, printJson } from '../output.js';
+import { addRunFlags, endProgress, progressPrinter, type RunFlags, runOptionsFrom } from '../run-flags.js';
+import { exitCodeOf } from './run.js';
+
+interface MatrixFlags extends RunFlags {
+  node: string;
+  reportOnly?: boolean;
+}
+
+export function registerMatrix(program: Command): void {
+  addRunFlags(
+    program
+      .command('matrix')
+      .description('run a scenario under several Node.js versions, one verdict per version')
+      .argument('<scenario>', 'a built-in scenario or a file')
+      .requiredOption('--node <versions>', 'comma-separated runtimes, e.g. 22.14.0,22.15.0,lts,system'),
+  )
+    .option('--report-only', 'exit 0 whenever every run completed, whatever the verdicts (for demos)')
+    .addHelpText(
+      'after',
+      `
+Runs one after the other. Exit codes: 0 no leak anywhere, 1 a leak under at least one version,
+2 usage or runtime error or a version without a verdict. --json prints { schemaVersion: 1,
+kind: "matrix", nodes, runs: [run records] }; each run is also saved in its own directory.`,
+    )
+    .action(action(matrixCommand));
+}
+
+async function matrixCommand(scenario: string, flags: MatrixFlags): Promise<number> {
+  const nodes = flags.node
+    .split(',')
+    .map((node) => node.trim())
+    .filter(Boolean);
+  if (nodes.length === 0)
+    throw new UserError('--node: give at least one version, e.g. --node 22.14.0,22.15.0');
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    let progress = progressPrinter(flags, scenario);
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    const record = await runMatrix({
+      ...runOptionsFrom(flags),
+      scenario,
+      nodes,
+      command: `heapdrift ${process.argv.slice(2).join(' ')}`,
+      signal: controller.signal,
+      onRunStart: (node) => {
+        endProgress(flags);
+        progress = progressPrinter(flags, `${scenario} @ ${node}`);
+      },
+      onEvent: (event) => progress(event),
+    });
+    endProgress(flags);
+    if (flags.json) {
+      printJson(record);
+    } else {
+      const details = record.runs.map((run) => formatRun(run, { color, top: 3 })).join('\n\n');
+      process.stdout.write(
+        `${details}\n\n${formatMatrix(record.runs, { color })}\n\nSaved in ${record.directory}\n`,
+      );
+    }
+    const complete =
+      record.runs.length === nodes.length && record.runs.every((run) => run.status === 'complete');
+    if (flags.reportOnly && complete) return EXIT_OK;
+    return exitCodeOf(record.runs);
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}

@@ -1,0 +1,52 @@
+// A matrix: the same scenario under several runtimes, one after the other (runs in parallel
+// would share this machine's cores and skew each other's timing), saved as matrix.json.
+
+import { join } from 'node:path';
+import { makePrivateDirectory, writeJsonAtomically } from './files.js';
+import { type MatrixRecord, RUN_SCHEMA_VERSION } from './result.js';
+import { type RunOptions, runScenario } from './run-scenario.js';
+
+export interface MatrixOptions extends Omit<RunOptions, 'node'> {
+  nodes: string[];
+  /** Called before each runtime's run starts. */
+  onRunStart?: (node: string, index: number) => void;
+}
+
+export async function runMatrix(options: MatrixOptions): Promise<MatrixRecord> {
+  const startedAt = new Date();
+  const id = `${startedAt.toISOString().replace(/[:.]/g, '-')}-matrix-${safeName(options.scenario)}`;
+  const directory = join(options.runsDir, id);
+  makePrivateDirectory(directory);
+  const record: MatrixRecord = {
+    schemaVersion: RUN_SCHEMA_VERSION,
+    kind: 'matrix',
+    id,
+    directory,
+    scenario: options.scenario,
+    command: options.command ?? `heapdrift matrix ${options.scenario} --node ${options.nodes.join(',')}`,
+    startedAt: startedAt.toISOString(),
+    endedAt: null,
+    nodes: options.nodes,
+    runs: [],
+  };
+  const file = join(directory, 'matrix.json');
+  writeJsonAtomically(file, record);
+  for (const [index, node] of options.nodes.entries()) {
+    if (options.signal?.aborted) break;
+    options.onRunStart?.(node, index);
+    const run = await runScenario({
+      ...options,
+      node,
+      command: `heapdrift run ${options.scenario} --node ${node}`,
+    });
+    record.runs.push(run);
+    writeJsonAtomically(file, record);
+  }
+  record.endedAt = new Date().toISOString();
+  writeJsonAtomically(file, record);
+  return record;
+}
+
+export function safeName(scenario: string): string {
+  return (scenario.split('/').at(-1) ?? scenario).replace(/\.[cm]?js$/, '').replace(/[^\w.-]/g, '_');
+}
