@@ -1,0 +1,110 @@
+// `npm run bench [-- --large]`: heapdrift's reader and analyses against JSON.parse, memlab and
+// Chrome DevTools' worker code on realistic 50 MB and 400 MB snapshots (1 GB with --large),
+// each tool alone in a child process; writes bench/results/latest.{json,md}.
+
+import { statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describeMachine } from './machine.js';
+import { CHILD_NODE_FLAGS, measure, type RepeatOptions } from './measure.js';
+import { profileParse } from './profile.js';
+import { type BenchResults, type Outcome, renderMarkdown, type SizeResults, TOOL_NAMES } from './report.js';
+import { benchDirectory, ensureSnapshot, SNAPSHOT_SIZES } from './snapshots.js';
+
+const repository = fileURLToPath(new URL('../../', import.meta.url));
+const resultsDirectory = join(repository, 'bench', 'results');
+
+const PARSE_TASKS = ['heapdrift-parse', 'json-parse', 'memlab-parse'];
+const FULL_TASKS = ['heapdrift-full', 'devtools-full', 'memlab-full'];
+
+/** A tool slower than this on a size is stopped and reported, keeping the default run short. */
+const DEFAULT_TIMEOUT_SECONDS = 180;
+const LARGE_TIMEOUT_SECONDS = 1200;
+/** V8's longest string (2^29 - 24 characters): JSON.parse of a whole file cannot go past it. */
+const MAX_STRING_LENGTH = 2 ** 29 - 24;
+
+function repeatOptions(large: boolean): RepeatOptions {
+  return large
+    ? { maxRuns: 1, budgetSeconds: 0, timeoutSeconds: LARGE_TIMEOUT_SECONDS }
+    : { maxRuns: 3, budgetSeconds: 30, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS };
+}
+
+async function buildDevToolsHarness(): Promise<void> {
+  const script = pathToFileURL(join(repository, 'scripts', 'build-devtools-harness.mjs')).href;
+  const builder = (await import(script)) as { buildDevToolsHarness(): Promise<string> };
+  await builder.buildDevToolsHarness();
+}
+
+async function measureAll(tasks: string[], file: string, options: RepeatOptions): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const task of tasks) {
+    const outcome = await measure(task, file, options);
+    outcomes.push(outcome);
+    const shown =
+      'wallSeconds' in outcome
+        ? `${outcome.wallSeconds.toFixed(2)} s wall, ${outcome.cpuSeconds.toFixed(2)} s CPU, ${(outcome.peakRssBytes / 2 ** 20).toFixed(0)} MB peak RSS (×${outcome.runs})`
+        : `failed: ${outcome.failed}`;
+    console.log(`  ${TOOL_NAMES[task]}: ${shown}`);
+  }
+  return outcomes;
+}
+
+function writeResults(results: BenchResults): void {
+  writeFileSync(join(resultsDirectory, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(resultsDirectory, 'latest.md'), renderMarkdown(results));
+}
+
+async function main(): Promise<void> {
+  const large = process.argv.includes('--large') || process.env['HEAPDRIFT_BENCH_LARGE'] === '1';
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    command: `npm run bench${large ? ' -- --large' : ''}`,
+    machine: describeMachine(),
+    childNodeFlags: CHILD_NODE_FLAGS,
+    sizes: [],
+    notes: [
+      `A tool that takes more than ${DEFAULT_TIMEOUT_SECONDS} s on a size is stopped and reported as such (${LARGE_TIMEOUT_SECONDS} s with --large).`,
+      'Snapshots are written by bench/generate-heap.cjs under the Node.js running the benchmark: 200 classes, strings, arrays, Maps, Sets, closures, typed arrays.',
+      "memlab's full load is `getFullHeapFromFile` of @memlab/heap-analysis (not installed) done with @memlab/core: `getSnapshotFromFile` + `analysis.preparePathFinder` (shortest paths, dominators, retained sizes, React fiber marks); its parse is `getSnapshotFromFile` alone.",
+      "The DevTools worker (scripts/build-devtools-harness.mjs bundle) gets the file as 1 MB text chunks, builds the snapshot (distances, dominators, retained sizes) and computes the Summary view's aggregates (`getAggregatesByClassKey`).",
+    ],
+  };
+  await buildDevToolsHarness();
+  const directory = benchDirectory();
+  let profileFile: string | undefined;
+  for (const size of SNAPSHOT_SIZES.filter((entry) => large || !entry.large)) {
+    console.log(`${size.label} snapshot (generated once, cached in ${directory})`);
+    const file = ensureSnapshot(size, directory);
+    const fileBytes = statSync(file).size;
+    const options = repeatOptions(size.large);
+    const sizeResults: SizeResults = {
+      label: size.label,
+      file: basename(file),
+      fileBytes,
+      parse: [],
+      full: [],
+    };
+    results.sizes.push(sizeResults);
+    sizeResults.parse = await measureAll(PARSE_TASKS, file, options);
+    if (fileBytes > MAX_STRING_LENGTH) {
+      results.notes.push(
+        `${size.label}: the file (${fileBytes} bytes) is longer than V8's longest string, so readFileSync(file, 'utf8') + JSON.parse cannot read it.`,
+      );
+    }
+    writeResults(results);
+    sizeResults.full = await measureAll(FULL_TASKS, file, options);
+    writeResults(results);
+    if (size.label === '400 MB') profileFile = file;
+  }
+  if (profileFile) {
+    console.log('profiling heapdrift parse (node --cpu-prof)');
+    results.profile = { file: basename(profileFile), ...(await profileParse(profileFile, directory)) };
+  }
+  writeResults(results);
+  console.log(`wrote ${join('bench', 'results', 'latest.md')} and latest.json`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(2);
+});
