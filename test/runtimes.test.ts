@@ -149,9 +149,21 @@ describe('installing from the registry', () => {
     // A directory that looks like an install but has no manifest is not one either.
     mkdirSync(join(dir, `${binaryPackageName()}-20.1.0`, 'bin'), { recursive: true });
     writeFileSync(join(dir, `${binaryPackageName()}-20.1.0`, 'bin', 'node'), '');
+    // Nor is one whose manifest survived but whose binary is gone.
+    const damaged = join(dir, `${binaryPackageName()}-20.2.0`);
+    mkdirSync(damaged);
+    const manifest = {
+      format: 1,
+      packageName: binaryPackageName(),
+      version: '20.2.0',
+      integrity: '',
+      installedAt: '',
+    };
+    writeFileSync(join(damaged, 'heapdrift-runtime.json'), JSON.stringify(manifest));
     assert.deepEqual(await listInstalledRuntimes({ cacheDir: dir }), []);
     const pruned = await pruneRuntimes({ cacheDir: dir });
     assert.deepEqual(pruned.map((entry) => entry.reason).sort(), [
+      'incomplete install',
       'incomplete install',
       'interrupted install',
     ]);

@@ -145,6 +145,11 @@ async function pruneReason(
   const info = await lstat(path);
   if (!info.isDirectory()) return undefined;
   if (!existsSync(join(path, manifestFileName))) return 'incomplete install';
+  if (!(await readInstall(path))) {
+    // Damaged (binary gone, manifest unreadable); another platform's installs in a shared
+    // cache are not ours to judge.
+    return entry.startsWith(`${binaryPackageName()}-`) ? 'incomplete install' : undefined;
+  }
   return all ? 'installed runtime' : undefined;
 }
 
