@@ -103,7 +103,12 @@ async function installCommand(spec: string, flags: CacheFlags): Promise<number> 
   printNotes(runtime.notes);
   if (flags.json) printJson(runtime);
   else {
-    const how = runtime.source === 'cache' ? 'already installed' : 'installed';
+    const how = {
+      cache: 'already installed',
+      registry: 'installed',
+      system: 'is the system node',
+      path: 'is a given binary',
+    }[runtime.source];
     process.stdout.write(`node ${runtime.version} ${how}: ${runtime.path}\n`);
   }
   return 0;
