@@ -7,8 +7,10 @@ import { registerDiff } from './commands/diff.js';
 import { registerInfo } from './commands/info.js';
 import { registerMatrix } from './commands/matrix.js';
 import { registerQuery } from './commands/query.js';
+import { registerReport } from './commands/report.js';
 import { registerRetainers } from './commands/retainers.js';
 import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
 import { registerRuntimes } from './commands/runtimes.js';
 import { registerSummary } from './commands/summary.js';
 import { EXIT_ERROR } from './output.js';
@@ -30,6 +32,8 @@ registerRetainers(program);
 registerDiff(program);
 registerRuntimes(program);
 registerSummary(program);
+registerReport(program);
+registerRuns(program);
 
 try {
   await program.parseAsync(process.argv);

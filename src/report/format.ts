@@ -71,6 +71,35 @@ export function table(rows: readonly (readonly string[])[]): string {
 
 /** Characters a cell takes on screen: colour codes take none. */
 function visibleLength(text: string): number {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape codes start with ESC.
   return [...text.replace(/\x1b\[[0-9;]*m/g, '')].length;
+}
+
+/** What a metric is called in a report. */
+export function metricName(metric: string): string {
+  return (
+    {
+      selfSize: 'self',
+      edgeCount: 'entries',
+      retainedSize: 'retained',
+      count: 'count',
+      totalSelfSize: 'heap',
+    }[metric] ?? metric
+  );
+}
+
+/** One value of a metric: bytes for sizes, a plain number for counts. */
+export function formatMetricValue(value: number, metric: string): string {
+  if (metric !== 'edgeCount' && metric !== 'count') return formatBytes(value);
+  return Number.isInteger(value) ? value.toLocaleString('en-US') : formatCount(value);
+}
+
+/** `self 24 B → 55.6 KiB`: the metric's first and last value. */
+export function formatChange(series: readonly number[], metric: string): string {
+  const first = series[0] ?? 0;
+  const last = series.at(-1) ?? 0;
+  return `${metricName(metric)} ${formatMetricValue(first, metric)} → ${formatMetricValue(last, metric)}`;
+}
+
+export function formatConfidence(confidence: number): string {
+  return `${(confidence * 100).toFixed(1)}%`;
 }

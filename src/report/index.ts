@@ -1,4 +1,22 @@
 // Reports of runs, matrices and bisections: terminal, JSON, Markdown and HTML.
 
-export { formatBytes, formatDuration, formatSlope, sparkline, table } from './format.js';
-export { formatMatrix, formatRun, type TerminalOptions, verdictLabel } from './terminal.js';
+export { type ChartGroup, type ChartLine, chartGroups } from './chart-groups.js';
+export {
+  formatBytes,
+  formatChange,
+  formatConfidence,
+  formatDuration,
+  formatMetricValue,
+  formatSlope,
+  metricName,
+  sparkline,
+  table,
+} from './format.js';
+export { formatHtml, type HtmlOptions } from './html.js';
+export { formatJson } from './json.js';
+export { type LoadedReport, loadReport, parseRecord, type SavedRecord } from './load.js';
+export { formatMarkdown, type MarkdownOptions } from './markdown.js';
+export { writeReportFile } from './output-file.js';
+export { formatRunsList, listSavedRuns, type SavedEntry } from './runs-list.js';
+export { isStringClass, redactRecord } from './strings.js';
+export { colorFor, formatMatrix, formatRun, type TerminalOptions, verdictLabel } from './terminal.js';

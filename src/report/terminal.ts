@@ -14,6 +14,16 @@ export interface TerminalOptions {
 
 type Painter = ReturnType<typeof pc.createColors>;
 
+/**
+ * Whether to colour what goes to this stream: only a terminal, never with NO_COLOR set
+ * (https://no-color.org: any non-empty value) or TERM=dumb, so piped output has no escape codes.
+ */
+export function colorFor(stream: { isTTY?: boolean }, environment: NodeJS.ProcessEnv = process.env): boolean {
+  if (stream.isTTY !== true) return false;
+  if (environment.NO_COLOR !== undefined && environment.NO_COLOR !== '') return false;
+  return environment.TERM !== 'dumb';
+}
+
 export function verdictLabel(verdict: string, colors: Painter): string {
   switch (verdict) {
     case 'leak':

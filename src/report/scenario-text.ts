@@ -1,0 +1,17 @@
+// The scenario's own source for a bug report: the user's code (or a built-in scenario), read
+// from the file the run used. Huge or missing files are named, not inlined.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { RunRecord } from '../run/result.js';
+
+const LARGEST_INLINED = 64 * 1024;
+
+export type ScenarioText = { file: string; text: string } | { file: string; missing: string };
+
+export function scenarioText(run: RunRecord): ScenarioText {
+  const file = run.scenario.file;
+  if (!existsSync(file)) return { file, missing: 'the file is no longer there' };
+  const size = statSync(file).size;
+  if (size > LARGEST_INLINED) return { file, missing: `${size} bytes: too large to inline` };
+  return { file, text: readFileSync(file, 'utf8') };
+}
