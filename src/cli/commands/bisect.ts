@@ -36,7 +36,7 @@ firstChanged, lastBefore, status, reason, runs: [run records] }.`,
 async function bisectCommand(scenario: string, flags: BisectFlags): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
+  process.on('SIGINT', onSignal);
   try {
     let progress = progressPrinter(flags, scenario);
     const record = await runBisect({

@@ -41,7 +41,7 @@ async function matrixCommand(scenario: string, flags: MatrixFlags): Promise<numb
     throw new UserError('--node: give at least one version, e.g. --node 22.14.0,22.15.0');
   const controller = new AbortController();
   const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
+  process.on('SIGINT', onSignal);
   try {
     let progress = progressPrinter(flags, scenario);
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;

@@ -40,8 +40,8 @@ tracks[], structures[] each with path, verdict, slopePerHour, samples, series.`,
 async function runCommand(scenario: string, flags: RunFlags & { node: string }): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const record = await runScenario({
       ...runOptionsFrom(flags),
