@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { builtinScenarios, findScenario } from '../src/scenarios/index.js';
 import { nodeBinary } from './helpers/node-binaries.js';
@@ -197,40 +197,49 @@ describe('retained-maps reproducer', () => {
     const fixedSizes = fixed.map((facts) => facts.retainedMapsSelfSize);
     const message = `22.14.0: ${affectedSizes.join(' ')}; 22.15.0: ${fixedSizes.join(' ')}`;
     context.diagnostic(message);
-    // Measured (README.md): 22.14.0 reaches 40–140 KB by pass 64, 22.15.0 stays at 1–4 KB.
+    // Measured (README.md and this test, 9 runs): 22.14.0 reaches 37–64 KB by pass 64, 22.15.0
+    // stays at 1.4–2.3 KB. One unlucky exact fit costs a ×1.5 step, hence 16 KiB.
     const affectedLast = affectedSizes.at(-1)!;
-    assert.ok(affectedLast >= 24 * 1024, message);
+    assert.ok(affectedLast >= 16 * 1024, message);
     // Still growing after warm-up: capacity grows by half at each step, so at least one more
     // step must come after pass 16.
     assert.ok(affectedLast > affectedSizes[2]!, message);
     assert.ok(Math.max(...fixedSizes) <= 8 * 1024, message);
-    assert.ok(affectedLast >= 5 * Math.max(...fixedSizes), message);
+    assert.ok(affectedLast >= 4 * Math.max(...fixedSizes), message);
   });
 });
 
 describe('map-leak against negative controls', () => {
+  // Started together (they are independent children) to keep this file fast on 2 cores.
+  let series: Promise<SnapshotFacts[]>[] = [];
+  const controls = ['churn-objects', 'bounded-cache'];
+  before(() => {
+    series = [
+      probe('system', 'map-leak', { iterations: 100, every: 20, classNames: ['LeakySession'] }),
+      ...controls.map((control) => probe('system', control, { iterations: 120, every: 20 })),
+    ];
+    // Rejections are reported by the tests that await them.
+    for (const pending of series) pending.catch(() => {});
+  });
+
   it('map-leak keeps every LeakySession and grows the heap', async () => {
-    const series = await probe('system', 'map-leak', {
-      iterations: 100,
-      every: 20,
-      classNames: ['LeakySession'],
-    });
+    const facts = await series[0]!;
     // 20 sessions per iteration, none ever removed.
     assert.deepEqual(
-      series.map((facts) => facts.classes.get('LeakySession')!.count),
+      facts.map((snapshot) => snapshot.classes.get('LeakySession')!.count),
       [0, 400, 800, 1200, 1600, 2000],
     );
-    const growth = series.at(-1)!.totalSelfSize - series[1]!.totalSelfSize;
+    const growth = facts.at(-1)!.totalSelfSize - facts[1]!.totalSelfSize;
     assert.ok(growth > 100 * 1024, `heap grew by ${growth} bytes`);
   });
 
-  for (const control of ['churn-objects', 'bounded-cache']) {
+  controls.forEach((control, index) => {
     it(`${control} stays flat after warm-up`, async () => {
-      const series = await probe('system', control, { iterations: 120, every: 20 });
-      const afterWarmup = series.slice(2).map((facts) => facts.totalSelfSize);
+      const facts = await series[index + 1]!;
+      const afterWarmup = facts.slice(2).map((snapshot) => snapshot.totalSelfSize);
       const spread = Math.max(...afterWarmup) - Math.min(...afterWarmup);
-      // Measured: a few tens of KB of JIT code and feedback drift (README.md).
+      // Measured: 21–63 KB of JIT code and feedback drift over a whole default run (README.md).
       assert.ok(spread < 128 * 1024, `${control} total self sizes: ${afterWarmup.join(' ')}`);
     });
-  }
+  });
 });
