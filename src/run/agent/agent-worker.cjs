@@ -148,7 +148,6 @@ function skipMissed(due, every, elapsed) {
 function post(kind, trigger) {
   sequence++;
   const requestedAt = now();
-  Atomics.store(ints, slot.requestSequence, sequence);
   pending = { sequence, kind };
   if (kind === 'snapshot') send({ type: 'requested', sequence, trigger });
   session.post(

@@ -8,8 +8,7 @@ const slot = {
   workerConnected: 0, // worker sets 1 once its inspector session reaches the main thread
   stop: 1, // 1 = the scenario must end (limit reached, or the parent asked)
   started: 2, // 1 = the scenario runs; time 0 is in startTime
-  requestSequence: 3, // last capture request posted by the worker
-  doneSequence: 4, // last capture request served by the main thread
+  doneSequence: 4, // last capture request (numbered by the worker) served by the main thread
   workerFailed: 5, // 1 = the worker could not connect (its message is on the channel)
   disconnectRequested: 6, // main thread is exiting: the worker must close its session
   disconnected: 7, // worker closed its session
