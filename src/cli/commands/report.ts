@@ -12,6 +12,7 @@ import {
   formatMatrix,
   formatRun,
   loadReport,
+  redactRecord,
   writeReportFile,
 } from '../../report/index.js';
 import { action } from '../output.js';
@@ -66,10 +67,11 @@ function reportCommand(dir: string, flags: ReportFlags): number {
       break;
     case 'text': {
       const color = flags.output ? false : colorFor(process.stdout);
+      const record = redactRecord(loaded.record, showStrings);
       const body =
-        loaded.record.kind === 'run'
-          ? formatRun(loaded.record, { color })
-          : `${loaded.kind} ${loaded.scenario}\n\n${formatMatrix(loaded.runs, { color })}`;
+        record.kind === 'run'
+          ? formatRun(record, { color })
+          : `${record.kind} ${loaded.scenario}\n\n${formatMatrix(record.runs, { color })}`;
       text = `${loaded.incomplete ? `INCOMPLETE: ${loaded.incomplete}\n` : ''}${body}\n`;
       break;
     }
