@@ -12,6 +12,8 @@ export interface MachineInfo {
   platform: string;
   /** 1-minute load average when the benchmark started. */
   loadAverage: number;
+  /** 1-minute load average when it ended. */
+  loadAverageAtEnd?: number;
 }
 
 export function describeMachine(): MachineInfo {
@@ -21,8 +23,12 @@ export function describeMachine(): MachineInfo {
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
-    loadAverage: Math.round(loadavg()[0]! * 100) / 100,
+    loadAverage: currentLoadAverage(),
   };
+}
+
+export function currentLoadAverage(): number {
+  return Math.round(loadavg()[0]! * 100) / 100;
 }
 
 function cpuModel(): string {

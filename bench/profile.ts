@@ -25,7 +25,10 @@ export interface ProfileEntry {
 
 export interface ParseProfile {
   totalSeconds: number;
+  /** The functions with the most self time. */
   top: ProfileEntry[];
+  /** Self time summed by compiled file (`function` holds the file name). */
+  byFile: ProfileEntry[];
 }
 
 export async function profileParse(file: string, directory: string, topCount = 10): Promise<ParseProfile> {
@@ -47,24 +50,35 @@ export async function profileParse(file: string, directory: string, topCount = 1
 
 /** Sample i lasted timeDeltas[i + 1] microseconds (the delta is the gap before the next sample). */
 export function selfTimeByFunction(profile: CpuProfile, topCount: number): ParseProfile {
-  const labels = new Map(profile.nodes.map((node) => [node.id, functionLabel(node.callFrame)]));
-  const seconds = new Map<string, number>();
+  const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const byFunction = new Map<string, number>();
+  const byFile = new Map<string, number>();
   let total = 0;
   for (let index = 0; index < profile.samples.length; index++) {
     const duration = (profile.timeDeltas[index + 1] ?? 0) / 1e6;
-    const label = labels.get(profile.samples[index]!) ?? '(unknown)';
-    seconds.set(label, (seconds.get(label) ?? 0) + duration);
+    const frame = frames.get(profile.samples[index]!);
+    const label = frame ? functionLabel(frame) : '(unknown)';
+    byFunction.set(label, (byFunction.get(label) ?? 0) + duration);
+    const file = frame?.url ? basename(frame.url) : label;
+    byFile.set(file, (byFile.get(file) ?? 0) + duration);
     total += duration;
   }
-  const top = [...seconds]
+  return {
+    totalSeconds: total,
+    top: largest(byFunction, total, topCount),
+    byFile: largest(byFile, total, 6),
+  };
+}
+
+function largest(seconds: Map<string, number>, total: number, count: number): ProfileEntry[] {
+  return [...seconds]
     .sort((a, b) => b[1] - a[1])
-    .slice(0, topCount)
+    .slice(0, count)
     .map(([label, selfSeconds]) => ({
       function: label,
       selfSeconds,
       share: total > 0 ? selfSeconds / total : 0,
     }));
-  return { totalSeconds: total, top };
 }
 
 function functionLabel(frame: CallFrame): string {

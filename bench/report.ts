@@ -3,7 +3,7 @@
 
 import type { MachineInfo } from './machine.js';
 import type { Failure, Measurement } from './measure.js';
-import type { ParseProfile } from './profile.js';
+import type { ParseProfile, ProfileEntry } from './profile.js';
 
 export type Outcome = Measurement | Failure;
 
@@ -20,6 +20,8 @@ export interface BenchResults {
   command: string;
   machine: MachineInfo;
   childNodeFlags: string[];
+  /** Peak RSS of a child that loads the task script and does nothing: Node.js itself. */
+  nodeBaselineRssBytes?: number;
   sizes: SizeResults[];
   profile?: ParseProfile & { file: string };
   notes: string[];
@@ -132,9 +134,9 @@ export function targetLines(sizes: SizeResults[]): string[] {
 
 export function profileLines(profile: BenchResults['profile']): string[] {
   if (!profile) return [];
-  return profile.top.map(
-    (entry) => `${fixed(entry.share * 100, 1)}% (${fixed(entry.selfSeconds, 2)} s) ${entry.function}`,
-  );
+  const line = (entry: ProfileEntry) =>
+    `${fixed(entry.share * 100, 1)}% (${fixed(entry.selfSeconds, 2)} s) ${entry.function}`;
+  return [...profile.top.map(line), `By file: ${profile.byFile.map(line).join('; ')}`];
 }
 
 export function renderMarkdown(results: BenchResults): string {
@@ -144,12 +146,14 @@ export function renderMarkdown(results: BenchResults): string {
 
 - Date: ${results.date}
 - Command: \`${results.command}\`
-- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GB RAM, ${machine.platform}, Node.js ${machine.node} (1-minute load average at start: ${machine.loadAverage})
+- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GB RAM, ${machine.platform}, Node.js ${machine.node} (1-minute load average at start: ${machine.loadAverage}, at end: ${machine.loadAverageAtEnd ?? '?'})
 - Each tool runs alone in a fresh child process (\`node ${results.childNodeFlags.join(' ')} dist/bench/task.js <task> <file>\`);
   wall and CPU seconds (user + system, all threads: GC helpers included) cover the task only, not
-  Node's start or module loading; peak RSS is the child's \`maxRSS\` (Node itself included).
+  Node's start or module loading; peak RSS is the child's \`maxRSS\`, Node.js itself included
+  (${results.nodeBaselineRssBytes ? fixed(results.nodeBaselineRssBytes / MiB, 0) : '?'} MB for a child that loads the task script and does nothing).
   Best of n runs (up to 3 while cheap): fastest wall, least CPU, largest peak RSS.
   MB = 2^20 bytes. Ratios are other tool ÷ heapdrift: above 1 means heapdrift is faster or smaller.
+  On a shared machine wall time includes waiting for a core; CPU seconds are the steadier measure.
 
 ## Parse
 

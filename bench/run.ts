@@ -5,8 +5,8 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describeMachine } from './machine.js';
-import { CHILD_NODE_FLAGS, measure, type RepeatOptions } from './measure.js';
+import { currentLoadAverage, describeMachine } from './machine.js';
+import { CHILD_NODE_FLAGS, measure, type RepeatOptions, runOnce } from './measure.js';
 import { profileParse } from './profile.js';
 import { type BenchResults, type Outcome, renderMarkdown, type SizeResults, TOOL_NAMES } from './report.js';
 import { benchDirectory, ensureSnapshot, SNAPSHOT_SIZES } from './snapshots.js';
@@ -70,6 +70,8 @@ async function main(): Promise<void> {
     ],
   };
   await buildDevToolsHarness();
+  const baseline = await runOnce('node-baseline', '-', 60);
+  if ('peakRssBytes' in baseline) results.nodeBaselineRssBytes = baseline.peakRssBytes;
   const directory = benchDirectory();
   let profileFile: string | undefined;
   for (const size of SNAPSHOT_SIZES.filter((entry) => large || !entry.large)) {
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
     console.log('profiling heapdrift parse (node --cpu-prof)');
     results.profile = { file: basename(profileFile), ...(await profileParse(profileFile, directory)) };
   }
+  results.machine.loadAverageAtEnd = currentLoadAverage();
   writeResults(results);
   console.log(`wrote ${join('bench', 'results', 'latest.md')} and latest.json`);
 }

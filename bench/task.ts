@@ -34,6 +34,9 @@ const devToolsChunkSize = 1 << 20;
 /** Loaded before the clock starts: module loading is not what is being measured. */
 async function prepare(task: string): Promise<Task> {
   switch (task) {
+    case 'node-baseline':
+      // Nothing: the peak RSS of a Node.js process that only loaded this script.
+      return async () => ({ nodeCount: 0 });
     case 'heapdrift-parse':
       return async (file) => ({ nodeCount: (await readHeapSnapshot(file)).nodeCount });
     case 'heapdrift-full':
