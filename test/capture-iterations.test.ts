@@ -4,7 +4,7 @@
 // async ES-module iterations work on a time schedule.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -89,6 +89,31 @@ for (const version of ['system', '22.14.0', '24.21.0']) {
     });
   });
 }
+
+describe('capture without stable object ids', () => {
+  it('still writes valid snapshots after clearing the id map each time', async () => {
+    const events = await collect(
+      startCapture({
+        nodePath: nodeBinary('system'),
+        scenarioFile: commonJsScenario,
+        mode: 'iterations',
+        every: { iterations: 5000 },
+        maxSnapshots: 2,
+        stableObjectIds: false,
+        snapshotDir: join(workDirectory, 'snapshots-unstable-ids'),
+      }),
+    );
+    const snapshots = snapshotsOf(events);
+    assert.deepEqual(
+      snapshots.map((snapshot) => snapshot.iteration),
+      [0, 5000],
+    );
+    const parsed = JSON.parse(readFileSync(snapshots[1]!.file, 'utf8'));
+    assert.ok(parsed.snapshot.node_count > 0 && Array.isArray(parsed.snapshot.meta.node_fields));
+    const exit = events.at(-1);
+    assert.equal(exit?.type === 'exit' ? exit.reason : exit?.type, 'completed');
+  });
+});
 
 describe('async ES-module iteration scenario', () => {
   it('runs on a time schedule until the duration limit', async () => {
