@@ -30,6 +30,10 @@ const crashing = scenario(
   'crash.js',
   `const start = Date.now(); while (Date.now() - start < 700); throw new Error('boom from the scenario');`,
 );
+const failingIteration = scenario(
+  'failing-iteration.mjs',
+  `export function iteration(i) { if (i === 1000) throw new Error('iteration ' + i + ' failed'); }`,
+);
 const exhausting = scenario(
   'oom.js',
   'globalThis.kept = []; while (true) globalThis.kept.push(new Array(100000).fill(globalThis.kept.length));',
@@ -101,6 +105,24 @@ describe('capture failures', () => {
     assert.equal(exit.code, 1);
     assert.equal(exit.snapshots, snapshots.length);
     assert.match(exit.stderrTail, /boom from the scenario/);
+  });
+
+  it('reports an iteration that throws as a crash', async () => {
+    const events = await collect(
+      startCapture({
+        nodePath: nodeBinary('system'),
+        scenarioFile: failingIteration,
+        mode: 'iterations',
+        every: { iterations: 500 },
+        snapshotDir: join(workDirectory, 'failing-iteration'),
+      }),
+    );
+    const exit = events.at(-1);
+    assert.equal(exit?.type, 'exit');
+    assert.equal(exit.reason, 'crashed');
+    assert.equal(exit.code, 1);
+    assert.match(exit.stderrTail, /Error: iteration 1000 failed/);
+    assert.equal(exit.snapshots, 3, 'baseline, 500 and 1000 iterations');
   });
 
   for (const version of ['system', '24.21.0']) {

@@ -10,10 +10,9 @@ const { pathToFileURL } = require('node:url');
 const agent = require('./agent.cjs');
 
 main().catch((error) => {
-  // Report it as any uncaught error would be: stack on stderr, exit code 1.
-  process.nextTick(() => {
-    throw error;
-  });
+  // As an uncaught error would end it: the error on stderr, exit code 1.
+  console.error(error);
+  process.exit(1);
 });
 
 async function main() {
