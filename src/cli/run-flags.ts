@@ -4,9 +4,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { UserError } from '../errors.js';
 import { formatBytes, formatDuration, sparkline } from '../report/index.js';
 import type { RunEvent, RunOptions } from '../run/index.js';
+import { parseCount, parseDuration } from './flags.js';
 
 export interface RunFlags {
   snapshots?: string;
@@ -44,24 +44,6 @@ export function addRunFlags(command: Command): Command {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-export function parseCount(text: string | undefined, flag: string, minimum = 1): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < minimum) {
-    throw new UserError(`${flag} "${text}": expected a whole number of at least ${minimum}`);
-  }
-  return Number(text);
-}
-
-/** `500ms`, `30s`, `5m`, `1h`; a bare number is seconds. */
-export function parseDuration(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match || Number(match[1]) <= 0)
-    throw new UserError(`${flag} "${text}": expected a duration such as 30s, 5m or 1h`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms'];
-  return Number(match[1]) * unit;
 }
 
 export function runOptionsFrom(flags: RunFlags): Omit<RunOptions, 'scenario' | 'node'> {

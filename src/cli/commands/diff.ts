@@ -5,9 +5,10 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { type ClassDelta, diffSnapshots, type SnapshotDiff } from '../../analysis/diff.js';
 import { UserError } from '../../errors.js';
+import { formatBytes } from '../../report/format.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
+import { positiveInteger } from '../flags.js';
 import { action, printJson } from '../output.js';
-import { formatBytes, positiveInteger } from './query.js';
 
 interface DiffFlags {
   json?: boolean;

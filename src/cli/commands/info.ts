@@ -2,9 +2,9 @@
 
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { formatBytes } from '../../report/format.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
 import { action, printJson } from '../output.js';
-import { formatBytes } from './query.js';
 
 /** Version of the `--json` object; bumped when a field changes meaning or goes away. */
 export const INFO_SCHEMA_VERSION = 1;

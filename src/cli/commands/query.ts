@@ -9,7 +9,9 @@ import { PATH_PATTERN_GRAMMAR, PathPatternError, parsePathPattern } from '../../
 import { type QueryMatch, queryGraph } from '../../analysis/query.js';
 import { formatRetainerPath, nodeLabel } from '../../analysis/retainers.js';
 import { UserError } from '../../errors.js';
+import { formatBytes } from '../../report/format.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
+import { positiveInteger } from '../flags.js';
 import { action, printJson } from '../output.js';
 
 interface QueryFlags {
@@ -99,23 +101,4 @@ function printMatches(pattern: string, matchCount: number, matches: QueryMatch[]
       match.path === null ? pc.dim('(not reachable from the roots)') : formatRetainerPath(match.path);
     process.stdout.write(`  ${pc.dim('path:')} ${path}\n`);
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (Math.abs(bytes) < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
-
-export function positiveInteger(text: string, flag: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) {
-    throw new UserError(`${flag} "${text}": expected a whole number of at least 1`);
-  }
-  return Number(text);
 }

@@ -6,9 +6,10 @@ import pc from 'picocolors';
 import { computeDominators } from '../../analysis/dominators.js';
 import { findRetainerPaths, formatRetainerPath, nodeLabel } from '../../analysis/retainers.js';
 import { UserError } from '../../errors.js';
+import { formatBytes } from '../../report/format.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
+import { positiveInteger } from '../flags.js';
 import { action, printJson } from '../output.js';
-import { formatBytes, positiveInteger } from './query.js';
 
 interface RetainersFlags {
   id: string;

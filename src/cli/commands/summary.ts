@@ -4,9 +4,10 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { type ClassSummaryEntry, computeDominators, summarizeClasses } from '../../analysis/index.js';
+import { formatBytes } from '../../report/format.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
+import { positiveInteger } from '../flags.js';
 import { action, printJson } from '../output.js';
-import { formatBytes, positiveInteger } from './query.js';
 
 interface SummaryFlags {
   json?: boolean;
