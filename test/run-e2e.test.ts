@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { MatrixRecord, RunRecord } from '../src/run/index.js';
+import type { BisectRecord, MatrixRecord, RunRecord } from '../src/run/index.js';
 
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const runsDir = mkdtempSync(join(tmpdir(), 'heapdrift-e2e-'));
