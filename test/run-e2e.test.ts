@@ -62,6 +62,33 @@ describe('retained-maps across two real runtimes', () => {
   });
 });
 
+describe('bisect over real releases', () => {
+  test('names 22.15.0 as the first 22.x release without the retained_maps leak', () => {
+    // A narrow range keeps CI short; scripts/acceptance.mjs bisects all of 22.x.
+    const result = heapdrift([
+      'bisect',
+      'retained-maps',
+      '--bad',
+      '22.13.1',
+      '--good',
+      '22.16.0',
+      '--json',
+      '--quiet',
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    const bisect = JSON.parse(result.stdout) as BisectRecord;
+    assert.equal(bisect.kind, 'bisect');
+    assert.equal(bisect.status, 'complete', bisect.reason);
+    assert.equal(bisect.firstChanged, '22.15.0', bisect.reason);
+    assert.equal(bisect.lastBefore, '22.14.0');
+    const verdicts = new Map(bisect.runs.map((run) => [run.runtime.version, run.verdict]));
+    assert.equal(verdicts.get('22.13.1'), 'leak');
+    assert.equal(verdicts.get('22.16.0'), 'no-leak');
+    assert.equal(verdicts.get('22.15.0'), 'no-leak');
+    assert.equal(verdicts.get('22.14.0'), 'leak');
+  });
+});
+
 describe("the user-level scenarios on this machine's Node", () => {
   test('map-leak: leak, and the growing class is named', () => {
     const result = heapdrift(['run', 'map-leak', '--node', 'system', '--json']);
