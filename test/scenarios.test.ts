@@ -197,10 +197,10 @@ describe('retained-maps reproducer', () => {
     const fixedSizes = fixed.map((facts) => facts.retainedMapsSelfSize);
     const message = `22.14.0: ${affectedSizes.join(' ')}; 22.15.0: ${fixedSizes.join(' ')}`;
     context.diagnostic(message);
-    // Measured (README.md and this test, 9 runs): 22.14.0 reaches 37–64 KB by pass 64, 22.15.0
-    // stays at 1.4–2.3 KB. One unlucky exact fit costs a ×1.5 step, hence 16 KiB.
+    // Measured (README.md): 22.14.0 and 22.4.0 reach 58–67 KB by pass 64 (6 runs), 22.15.0
+    // stays at 1.4–2.4 KB. The list grows in ×1.5 steps, so half the low end still leaves a step.
     const affectedLast = affectedSizes.at(-1)!;
-    assert.ok(affectedLast >= 16 * 1024, message);
+    assert.ok(affectedLast >= 32 * 1024, message);
     // Still growing after warm-up: capacity grows by half at each step, so at least one more
     // step must come after pass 16.
     assert.ok(affectedLast > affectedSizes[2]!, message);
