@@ -31,6 +31,11 @@ export class ChunkStringTable implements StringTable {
     this.count++;
   }
 
+  /** Whether `chunk` holds strings of this table (and so must stay untouched). */
+  holds(chunk: Uint8Array): boolean {
+    return chunk === this.#lastChunk;
+  }
+
   addDecoded(value: string): void {
     if (this.count === this.#chunkIds.length) this.#grow();
     this.#chunkIds[this.count] = DECODED;
@@ -59,7 +64,6 @@ export class ChunkStringTable implements StringTable {
     this.#chunkIds = this.#chunkIds.slice(0, this.count);
     this.#starts = this.#starts.slice(0, this.count);
     this.#ends = this.#ends.slice(0, this.count);
-    this.#lastChunk = undefined;
     return this;
   }
 

@@ -89,6 +89,11 @@ export class HeapSnapshotParser {
   #traceTree: unknown;
   #sawStrings = false;
 
+  /** Whether the parser keeps a reference to `chunk` (it holds strings): the caller must not reuse it. */
+  retains(chunk: Uint8Array): boolean {
+    return this.#strings.holds(chunk);
+  }
+
   /** Bytes consumed so far. */
   get bytesRead(): number {
     return this.#bytesBefore;

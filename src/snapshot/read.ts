@@ -40,8 +40,11 @@ async function readFile(path: string, options: ReadOptions): Promise<HeapGraph> 
     const stats = await file.stat();
     if (stats.isDirectory()) throw new SnapshotFormatError('is a directory, not a heap snapshot file');
     const parser = new HeapSnapshotParser();
+    // Two buffers take turns: one is parsed while the next read fills the other. A buffer the
+    // parser keeps (it holds strings) is replaced by a fresh one instead of being reused.
+    const spare: Buffer[] = [];
     const readChunk = async () => {
-      const buffer = Buffer.allocUnsafeSlow(chunkSize);
+      const buffer = spare.pop() ?? Buffer.allocUnsafeSlow(chunkSize);
       const { bytesRead } = await file.read(buffer, 0, chunkSize, null);
       return buffer.subarray(0, bytesRead);
     };
@@ -52,6 +55,7 @@ async function readFile(path: string, options: ReadOptions): Promise<HeapGraph> 
         if (chunk.length === 0) break;
         pending = readChunk();
         parser.write(chunk);
+        if (!parser.retains(chunk)) spare.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunkSize));
         options.onProgress?.(parser.bytesRead, stats.size);
       }
     } finally {
