@@ -1,14 +1,15 @@
 // Real saved runs for the report tests, made by heapdrift itself: a short map-leak run under
-// this Node, a two-version matrix (this Node and 22.14.0), and a run whose CLI was killed
-// mid-way (its run.json still says "running"). Cached on disk per build of the code that
+// this Node, a two-version matrix (this Node and 22.14.0), a bisection, and a run and a matrix
+// whose CLI was killed mid-way (their records never finished). Cached on disk per build of the code that
 // makes them, so the report test files share one set.
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runBisect } from '../src/run/bisect.js';
 import { runScenario } from '../src/run/index.js';
 import { runMatrix } from '../src/run/matrix.js';
 import { nodeBinary } from './helpers/node-binaries.js';
@@ -25,30 +26,51 @@ export interface ReportFixture {
   runDir: string;
   matrixDir: string;
   killedDir: string;
+  /** A bisection of map-leak between 22.14.0 and 22.15.0 (both leak: no change point). */
+  bisectDir: string;
+  /** A matrix whose CLI was killed during its first run: matrix.json lists no run yet. */
+  killedMatrixDir: string;
 }
 
 export async function reportFixture(): Promise<ReportFixture> {
   const root = join(tmpdir(), `heapdrift-report-fixture-${codeHash()}`);
-  if (!existsSync(join(root, 'done'))) await makeFixture(root);
-  const runs = join(root, 'runs');
-  const named = (pattern: RegExp) => join(runs, readdirSync(runs).find((name) => pattern.test(name))!);
-  const killedRuns = join(root, 'killed');
-  return {
-    runsDir: runs,
-    runDir: named(/-map-leak-node/),
-    matrixDir: named(/-matrix-map-leak$/),
-    killedDir: join(killedRuns, readdirSync(killedRuns)[0]!),
-  };
+  const index = join(root, 'fixture.json');
+  if (!existsSync(index)) await makeOnce(root, index);
+  return JSON.parse(readFileSync(index, 'utf8')) as ReportFixture;
 }
 
-async function makeFixture(root: string): Promise<void> {
-  const staging = `${root}.tmp-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  const runsDir = join(staging, 'runs');
+/**
+ * Records hold their own absolute directory, so the fixture is made where it stays; a lock
+ * directory keeps two test files from making it at once, and fixture.json, written last,
+ * says it is whole.
+ */
+async function makeOnce(root: string, index: string): Promise<void> {
+  const lock = `${root}.lock`;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(index)) return;
+      if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    if (existsSync(index)) return;
+    removeOlderFixtures(root);
+    rmSync(root, { recursive: true, force: true });
+    const fixture = await makeFixture(root);
+    writeFileSync(index, JSON.stringify(fixture));
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+async function makeFixture(root: string): Promise<ReportFixture> {
+  const runsDir = join(root, 'runs');
   mkdirSync(runsDir, { recursive: true });
-  // The single run first, then the matrix (its runs are saved beside it, in their own
-  // directories); the matrix uses a separate directory so `runs` holds one run and one matrix.
-  await runScenario({
+  const run = await runScenario({
     scenario: 'map-leak',
     node: 'system',
     snapshots: 8,
@@ -58,7 +80,6 @@ async function makeFixture(root: string): Promise<void> {
     runsDir,
     command: `heapdrift run map-leak --node system --snapshots 8 --every 10 --warmup 1 ${fixtureTracks.map((track) => `--track '${track}'`).join(' ')}`,
   });
-  const matrixRuns = join(staging, 'matrix-runs');
   const matrix = await runMatrix({
     scenario: 'map-leak',
     nodes: ['system', nodeBinary('22.14.0')],
@@ -66,49 +87,61 @@ async function makeFixture(root: string): Promise<void> {
     everyIterations: 10,
     warmupSnapshots: 1,
     track: fixtureTracks,
-    runsDir: matrixRuns,
+    runsDir,
   });
-  renameSync(matrix.directory, join(runsDir, matrix.id));
-  await killedRun(join(staging, 'killed'));
-  mkdirSync(join(staging, 'done'));
-  rmSync(root, { recursive: true, force: true });
-  try {
-    renameSync(staging, root);
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
-    if (!existsSync(join(root, 'done'))) throw error;
-  }
+  const bisect = await runBisect({
+    scenario: 'map-leak',
+    good: '22.15.0',
+    bad: '22.14.0',
+    snapshots: 6,
+    everyIterations: 10,
+    warmupSnapshots: 0,
+    track: fixtureTracks.slice(0, 1),
+    runsDir,
+  });
+  const killedRuns = join(root, 'killed');
+  await killedCli(killedRuns, ['run', 'map-leak', '--node', 'system'], /snapshot 2\//);
+  const killedMatrixRuns = join(root, 'killed-matrix');
+  await killedCli(killedMatrixRuns, ['matrix', 'map-leak', '--node', 'system,system'], /snapshot 1\//);
+  return {
+    runsDir,
+    runDir: run.directory,
+    matrixDir: matrix.directory,
+    bisectDir: bisect.directory,
+    killedDir: join(killedRuns, readdirSync(killedRuns)[0]!),
+    killedMatrixDir: join(
+      killedMatrixRuns,
+      readdirSync(killedMatrixRuns).find((name) => name.includes('-matrix-'))!,
+    ),
+  };
 }
 
-/** `heapdrift run` killed with SIGKILL after its second snapshot: nothing gets to finish the record. */
-async function killedRun(runsDir: string): Promise<void> {
+/** The CLI killed with SIGKILL once its progress shows `progress`: nothing gets to finish the record. */
+async function killedCli(runsDir: string, command: string[], progress: RegExp): Promise<void> {
   const child = spawn(
     process.execPath,
-    [
-      cliPath,
-      'run',
-      'map-leak',
-      '--node',
-      'system',
-      '--snapshots',
-      '30',
-      '--every',
-      '10',
-      '--runs-dir',
-      runsDir,
-    ],
+    [cliPath, ...command, '--snapshots', '30', '--every', '10', '--runs-dir', runsDir],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      if (/snapshot 2\//.test(stderr)) child.kill('SIGKILL');
+      if (progress.test(stderr)) child.kill('SIGKILL');
     });
     child.on('exit', (code, signal) =>
       signal === 'SIGKILL' ? resolve() : reject(new Error(`the run was not killed (${code}): ${stderr}`)),
     );
   });
+}
+
+/** Fixtures of earlier builds of the code (and leftovers of older versions of this helper). */
+function removeOlderFixtures(root: string): void {
+  for (const name of readdirSync(tmpdir())) {
+    const path = join(tmpdir(), name);
+    if (/^heapdrift-report-fixture-[0-9a-f]{16}(\.tmp-\d+)?$/.test(name) && path !== root)
+      rmSync(path, { recursive: true, force: true });
+  }
 }
 
 /** Hash of the compiled code that makes and reads runs, so a changed build makes new ones. */

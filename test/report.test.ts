@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { colorFor, isStringClass, type SavedEntry } from '../src/report/index.js';
-import type { MatrixRecord, RunRecord } from '../src/run/result.js';
+import type { BisectRecord, MatrixRecord, RunRecord } from '../src/run/result.js';
 import { cliPath, fixtureTracks, type ReportFixture, reportFixture } from './report-fixture.js';
 
 let fixture: ReportFixture;
@@ -81,9 +81,15 @@ describe('heapdrift report --format md', () => {
     assert.ok(stdout.includes(run.command));
     // The scenario's code itself, fenced.
     assert.ok(stdout.includes(readFileSync(run.scenario.file, 'utf8').trimEnd()));
-    const growing = run.structures.filter((structure) => structure.verdict === 'growing');
-    assert.ok(growing.length > 0, 'map-leak grows');
-    assert.ok(stdout.includes(growing[0]!.path), 'the retainer path of the top growing structure');
+    const shownVerdict =
+      ({ leak: 'LEAK', 'no-leak': 'no leak' } as Record<string, string>)[run.verdict] ?? run.verdict;
+    assert.ok(stdout.includes(`| **${shownVerdict}** | ${run.verdictReason} |`), 'the verdict and why');
+    const growingSection = stdout.slice(
+      stdout.indexOf('\n## Growing structures'),
+      stdout.indexOf('\n## Series'),
+    );
+    for (const structure of run.structures.filter((entry) => entry.verdict === 'growing'))
+      assert.ok(growingSection.includes(structure.path), `the retainer path of ${structure.label}`);
     assert.ok(stdout.includes(run.tracks[0]!.retainerPath!), "the first track's retainer path");
     // A series table row: the first iteration (0) with the track's first value.
     assert.match(stdout, /\| iterations \| Node /);
@@ -97,6 +103,39 @@ describe('heapdrift report --format md', () => {
     }
     const header = `| iterations | Node ${matrix.runs[0]!.runtime.version} | Node ${matrix.runs[1]!.runtime.version} |`;
     assert.ok(stdout.includes(header), header);
+  });
+});
+
+describe('a bisection', () => {
+  test('md, html and text: the finding and a row per version, in version order', () => {
+    const bisect = readJson<BisectRecord>(join(fixture.bisectDir, 'bisect.json'));
+    assert.ok(bisect.runs.length >= 2);
+    const versions = bisect.runs.map((entry) => entry.runtime.version).sort();
+    const markdown = heapdrift(['report', fixture.bisectDir, '--format', 'md']);
+    assert.equal(markdown.code, 0, markdown.stderr);
+    assert.ok(
+      markdown.stdout.includes(
+        `Bisected between good \`${bisect.good.version}\` and bad \`${bisect.bad.version}\``,
+      ),
+    );
+    const rows = versions.map((version) => markdown.stdout.indexOf(`\n| ${version} |`));
+    assert.ok(
+      rows.every((at) => at > 0),
+      'a verdict row per version',
+    );
+    assert.deepEqual(
+      rows,
+      [...rows].sort((a, b) => a - b),
+      'in version order',
+    );
+    const html = heapdrift(['report', fixture.bisectDir, '--format', 'html']);
+    const track = embeddedData(html.stdout).charts.find((chart) => chart.kind === 'track');
+    assert.deepEqual(
+      track?.lines.map((line) => line.label),
+      versions.map((version) => `Node ${version}`),
+    );
+    const text = heapdrift(['report', fixture.bisectDir]);
+    assert.match(text.stdout, bisect.firstChanged ? /the verdict changes in/ : /no change point/);
   });
 });
 
@@ -140,9 +179,11 @@ describe('heapdrift report --format json', () => {
     );
   });
 
-  test('a matrix round-trips too', () => {
+  test('a matrix and a bisection round-trip too', () => {
     const { stdout } = heapdrift(['report', fixture.matrixDir, '--format', 'json', '--show-strings']);
     assert.deepEqual(JSON.parse(stdout), matrix);
+    const bisect = heapdrift(['report', fixture.bisectDir, '--format', 'json']);
+    assert.deepEqual(JSON.parse(bisect.stdout), readJson(join(fixture.bisectDir, 'bisect.json')));
   });
 });
 
@@ -205,15 +246,22 @@ describe('terminal output and runs list', () => {
     const { code, stdout } = heapdrift(['runs', 'list', '--runs-dir', fixture.runsDir, '--json']);
     assert.equal(code, 0);
     const entries = JSON.parse(stdout) as SavedEntry[];
-    const runEntry = entries.find((entry) => entry.kind === 'run');
+    const runEntry = entries.find((entry) => entry.directory === fixture.runDir);
     assert.equal(runEntry?.verdict, run.verdict);
     assert.deepEqual(runEntry?.nodes, [run.runtime.version]);
-    const matrixEntry = entries.find((entry) => entry.kind === 'matrix');
+    const matrixEntry = entries.find((entry) => entry.directory === fixture.matrixDir);
     assert.deepEqual(
       matrixEntry?.nodes,
       matrix.runs.map((matrixRun) => matrixRun.runtime.version),
     );
     assert.equal(matrixEntry?.status, 'complete');
+    const bisectEntry = entries.find((entry) => entry.directory === fixture.bisectDir);
+    assert.equal(bisectEntry?.kind, 'bisect');
+    // The runs a matrix or bisection made are listed too, each in its own directory.
+    assert.equal(
+      entries.filter((entry) => entry.kind === 'run').length,
+      1 + matrix.runs.length + readJson<BisectRecord>(join(fixture.bisectDir, 'bisect.json')).runs.length,
+    );
   });
 });
 
@@ -237,6 +285,31 @@ describe('interrupted, newer and missing records', () => {
     assert.match(text.stdout, /^INCOMPLETE: /);
     const list = heapdrift(['runs', 'list', '--runs-dir', join(fixture.killedDir, '..')]);
     assert.match(list.stdout, /running \(or interrupted\)/);
+  });
+
+  test('a matrix killed during its first run: reported, with no run yet, marked incomplete', () => {
+    const killed = readJson<MatrixRecord>(join(fixture.killedMatrixDir, 'matrix.json'));
+    assert.equal(killed.runs.length, 0);
+    assert.equal(killed.endedAt, null);
+    const markdown = heapdrift(['report', fixture.killedMatrixDir, '--format', 'md']);
+    assert.equal(markdown.code, 0, markdown.stderr);
+    assert.match(markdown.stdout, /\*\*INCOMPLETE\*\*: the matrix did not finish: 0 of 2 runtimes ran/);
+    assert.match(markdown.stdout, /No run finished yet\./);
+    const html = heapdrift(['report', fixture.killedMatrixDir, '--format', 'html']);
+    assert.equal(html.code, 0, html.stderr);
+    assert.deepEqual(embeddedData(html.stdout).charts, []);
+    const json = heapdrift(['report', fixture.killedMatrixDir, '--format', 'json']);
+    assert.deepEqual(JSON.parse(json.stdout), killed);
+    const list = JSON.parse(
+      heapdrift(['runs', 'list', '--runs-dir', join(fixture.killedMatrixDir, '..'), '--json']).stdout,
+    ) as SavedEntry[];
+    assert.deepEqual(
+      list.map((entry) => [entry.kind, entry.status]),
+      [
+        ['matrix', 'incomplete'],
+        ['run', 'running (or interrupted)'],
+      ],
+    );
   });
 
   test('a record from a newer heapdrift: one line, exit 2', () => {

@@ -149,7 +149,10 @@ export function chartGroups(runs: readonly RunRecord[]): ChartGroup[] {
       reason: '',
     })),
   });
-  return groups;
+  // A run killed before its first snapshot has nothing to draw.
+  return groups
+    .map((group) => ({ ...group, lines: group.lines.filter((entry) => entry.y.length > 0) }))
+    .filter((group) => group.lines.length > 0);
 }
 
 /**

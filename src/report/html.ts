@@ -15,7 +15,7 @@ import {
 } from './format.js';
 import { chartAssets } from './html-assets.js';
 import { CLIENT_SCRIPT } from './html-client.js';
-import type { LoadedReport } from './load.js';
+import { type LoadedReport, reportRuns } from './load.js';
 import { scenarioText } from './scenario-text.js';
 import { redactRecord, visibleNodeName } from './strings.js';
 
@@ -54,7 +54,7 @@ td.number { text-align: right; white-space: nowrap; }
 export function formatHtml(loaded: LoadedReport, options: HtmlOptions = {}): string {
   const showStrings = options.showStrings ?? false;
   const record = redactRecord(loaded.record, showStrings);
-  const runs = record.kind === 'run' ? [record] : record.runs;
+  const runs = reportRuns(record);
   const labels = runLabels(runs);
   const groups = chartGroups(runs);
   const assets = chartAssets();
@@ -77,8 +77,8 @@ export function formatHtml(loaded: LoadedReport, options: HtmlOptions = {}): str
 <div class="muted">${escapeHtml(loaded.file)}</div>
 ${loaded.incomplete ? `<div class="banner" id="incomplete"><strong>INCOMPLETE</strong>: ${escapeHtml(loaded.incomplete)}. What follows is what it measured.</div>` : ''}
 <h2>Verdict</h2>
-${verdictTable(runs, labels)}
 ${bisectSummary(loaded)}
+${verdictTable(runs, labels)}
 <h2>Reproduce</h2>
 <pre>${escapeHtml(loaded.command)}</pre>
 ${scenarioDetails(runs)}

@@ -91,7 +91,7 @@ export function describeRecord(record: SavedRecord, file: string): LoadedReport 
         kind: 'bisect',
         file,
         record,
-        runs: record.runs,
+        runs: reportRuns(record),
         scenario: record.scenario,
         command: record.command,
         incomplete:
@@ -117,6 +117,26 @@ function matrixIncompleteReason(record: MatrixRecord): string | null {
   if (unfinished.length > 0)
     return `runs ended early under ${unfinished.map((run) => `Node ${run.runtime.version}`).join(', ')}`;
   return null;
+}
+
+/**
+ * The runs a report shows, in reading order: a matrix's in the order asked; a bisection's by
+ * version (it made them in search order, which reads as noise).
+ */
+export function reportRuns(record: SavedRecord): RunRecord[] {
+  if (record.kind === 'run') return [record];
+  if (record.kind === 'matrix') return record.runs;
+  return [...record.runs].sort((a, b) => compareVersions(a.runtime.version, b.runtime.version));
+}
+
+function compareVersions(a: string, b: string): number {
+  const left = a.split(/[.-]/).map(Number);
+  const right = b.split(/[.-]/).map(Number);
+  for (let index = 0; index < Math.max(left.length, right.length); index++) {
+    const difference = (left[index] || 0) - (right[index] || 0);
+    if (difference !== 0) return difference;
+  }
+  return a.localeCompare(b);
 }
 
 /** The record's directory name, for titles. */

@@ -2,7 +2,7 @@
 // nodejs/node): verdict per Node.js version, environment, the command and the scenario's source
 // to reproduce, the growing structures with their retainer paths, and small tables of the series.
 
-import type { RunRecord } from '../run/result.js';
+import type { BisectRecord, RunRecord } from '../run/result.js';
 import { type ChartGroup, chartGroups, runLabels } from './chart-groups.js';
 import {
   formatBytes,
@@ -12,7 +12,7 @@ import {
   formatMetricValue,
   formatSlope,
 } from './format.js';
-import type { LoadedReport } from './load.js';
+import { type LoadedReport, reportRuns } from './load.js';
 import { scenarioText } from './scenario-text.js';
 import { redactRecord, visibleNodeName } from './strings.js';
 
@@ -28,7 +28,7 @@ const VERSION = '0.1.0';
 
 export function formatMarkdown(loaded: LoadedReport, options: MarkdownOptions = {}): string {
   const record = redactRecord(loaded.record, options.showStrings ?? false);
-  const runs = record.kind === 'run' ? [record] : record.runs;
+  const runs = reportRuns(record);
   const labels = runLabels(runs);
   const sections = [
     title(loaded),
@@ -69,23 +69,22 @@ function verdictSection(loaded: LoadedReport, runs: RunRecord[], labels: string[
       run.status,
     ]);
   });
-  const lines = ['## Verdict', '', markdownTable(rows)];
+  const lines = ['## Verdict', ''];
+  if (loaded.record.kind === 'bisect') lines.push(bisectFinding(loaded.record), '');
+  lines.push(markdownTable(rows));
   if (loaded.record.kind === 'matrix') {
     const pending = loaded.record.nodes.slice(loaded.record.runs.length);
     if (pending.length > 0) lines.push('', `Not run: ${pending.map(code).join(', ')}.`);
   }
-  if (loaded.record.kind === 'bisect') {
-    const bisect = loaded.record;
-    lines.push(
-      '',
-      `Bisected between good ${code(bisect.good.version)} and bad ${code(bisect.bad.version)} over ${bisect.candidates.length} releases.`,
-      bisect.firstChanged
-        ? `First release with good's verdict: **${bisect.firstChanged}**; last release before it with bad's: **${bisect.lastBefore ?? '?'}**.`
-        : `No change point found yet${bisect.reason ? `: ${cell(bisect.reason)}` : ''}.`,
-    );
-  }
   if (runs.length === 0) lines.push('', 'No run finished yet.');
   return lines.join('\n');
+}
+
+function bisectFinding(bisect: BisectRecord): string {
+  const found = bisect.firstChanged
+    ? `First release with good's verdict: **${bisect.firstChanged}**; last release before it with bad's: **${bisect.lastBefore ?? '?'}**.`
+    : `No change point found yet${bisect.reason ? `: ${cell(bisect.reason)}` : ''}.`;
+  return `Bisected between good ${code(bisect.good.version)} and bad ${code(bisect.bad.version)} over ${bisect.candidates.length} releases. ${found}`;
 }
 
 function environmentSection(runs: RunRecord[]): string {

@@ -13,8 +13,10 @@ import {
   formatRun,
   loadReport,
   redactRecord,
+  reportRuns,
   writeReportFile,
 } from '../../report/index.js';
+import type { BisectRecord, MatrixRecord } from '../../run/result.js';
 import { action } from '../output.js';
 
 const FORMATS = ['text', 'json', 'md', 'html'] as const;
@@ -68,10 +70,7 @@ function reportCommand(dir: string, flags: ReportFlags): number {
     case 'text': {
       const color = flags.output ? false : colorFor(process.stdout);
       const record = redactRecord(loaded.record, showStrings);
-      const body =
-        record.kind === 'run'
-          ? formatRun(record, { color })
-          : `${record.kind} ${loaded.scenario}\n\n${formatMatrix(record.runs, { color })}`;
+      const body = record.kind === 'run' ? formatRun(record, { color }) : groupText(record, color);
       text = `${loaded.incomplete ? `INCOMPLETE: ${loaded.incomplete}\n` : ''}${body}\n`;
       break;
     }
@@ -83,6 +82,19 @@ function reportCommand(dir: string, flags: ReportFlags): number {
     process.stdout.write(text);
   }
   return 0;
+}
+
+/** A matrix or bisection in the terminal: what was asked, what was found, a row per version. */
+function groupText(record: MatrixRecord | BisectRecord, color: boolean): string {
+  const lines = [`${record.kind} ${record.scenario}: ${record.command}`];
+  if (record.kind === 'bisect')
+    lines.push(
+      record.firstChanged
+        ? `the verdict changes in ${record.firstChanged} (last before it: ${record.lastBefore ?? '?'})`
+        : `no change point: ${record.reason}`,
+    );
+  lines.push('', formatMatrix(reportRuns(record), { color }), '', `Saved in ${record.directory}`);
+  return lines.join('\n');
 }
 
 function chooseFormat(flags: ReportFlags): Format {
