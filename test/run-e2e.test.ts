@@ -116,7 +116,6 @@ describe("the user-level scenarios on this machine's Node", () => {
     assert.match(result.stdout, /map-leak on Node \d+\.\d+\.\d+ .*: LEAK/);
     assert.match(result.stdout, /Top growing structures/);
     assert.match(result.stderr, /snapshot 8\/8/);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for ANSI escapes.
     assert.doesNotMatch(result.stdout + result.stderr, /\x1b\[/);
   });
 });
