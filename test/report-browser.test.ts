@@ -96,7 +96,8 @@ test('the HTML report of a matrix renders every chart in chromium, offline and w
           return found;
         });
       })()`)) as number[];
-    colours.forEach((found, index) => assert.ok(found > 20, `${versions[index]}'s line is drawn (${found})`));
+    for (const [index, found] of colours.entries())
+      assert.ok(found > 20, `${versions[index]}'s line is drawn (${found})`);
 
     // Sorting by slope puts the rows in slope order.
     await page.locator('#structures th', { hasText: 'slope' }).click();
