@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { computeDistances } from '../src/analysis/distances.js';
 import { PathPatternError, parsePathPattern } from '../src/analysis/path-pattern.js';
 import { findPatternMatches, queryGraph } from '../src/analysis/query.js';
-import { edgeSource, formatRetainerPath } from '../src/analysis/retainers.js';
+import { formatRetainerPath } from '../src/analysis/retainers.js';
 import { graphFromJson, type JsonSnapshot, readJsonSnapshot } from './helpers/json-graph.js';
 import { nodeBinary, testCacheDir } from './helpers/node-binaries.js';
 import { realSnapshot } from './helpers/snapshots.js';
@@ -211,7 +211,7 @@ describe('path queries on a retained_maps reproducer (Node 22.14.0)', () => {
     while (node !== 0) {
       const edge = distances.parentEdges[node]!;
       hops.push(graph.nodeId(node));
-      node = edgeSource(graph, edge);
+      node = graph.edgeSource(edge);
       const found = [...raw.edges(node)].some((rawEdge) => rawEdge.target === graph.edgeTarget(edge));
       assert.ok(found, 'the source of a parent edge has that edge in the raw arrays');
     }

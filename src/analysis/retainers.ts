@@ -59,21 +59,6 @@ export function describeEdge(graph: HeapGraph, edge: number): PathEdge {
   return { name: graph.edgeName(edge), type: graph.edgeTypeName(edge) };
 }
 
-/** The node an edge leaves from: edges are stored grouped by source, in node order. */
-export function edgeSource(graph: HeapGraph, edge: number): number {
-  const firstEdges = graph.firstEdgeIndexes;
-  let low = 0;
-  let high = graph.nodeCount - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >>> 1;
-    if (firstEdges[middle]! <= edge) low = middle;
-    else high = middle - 1;
-  }
-  // Nodes without edges share their first-edge index with the next node; the source is the
-  // last node whose range starts at or before the edge, which is where the search ends.
-  return low;
-}
-
 /** Builds a root-first path from a list of edge ordinals that lead, in order, from the root. */
 function pathFromEdges(graph: HeapGraph, target: number, edgesFromRoot: readonly number[]): RetainerPath {
   if (edgesFromRoot.length === 0) return [{ edge: null, node: summarizeNode(graph, target) }];
@@ -283,7 +268,7 @@ function parentChain(graph: HeapGraph, distances: Distances, ordinal: number): n
     const edge = distances.parentEdges[node]!;
     if (edge < 0 || edges.length > graph.nodeCount) return null;
     edges.push(edge);
-    node = edgeSource(graph, edge);
+    node = graph.edgeSource(edge);
   }
   return edges.reverse();
 }

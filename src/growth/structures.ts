@@ -80,7 +80,7 @@ function assignKeys(graph: HeapGraph, keys: StructureKeys, parentEdges: Int32Arr
         break;
       }
       stack.push(node);
-      const parent = edgeSource(graph, edge);
+      const parent = graph.edgeSource(edge);
       parentNodes[node] = parent;
       node = parent;
     }
@@ -101,20 +101,6 @@ function assignKeys(graph: HeapGraph, keys: StructureKeys, parentEdges: Int32Arr
     }
   }
   return nodeKeys;
-}
-
-/** The node an edge ordinal belongs to: the last node whose first edge is at or before it. */
-function edgeSource(graph: HeapGraph, edge: number): number {
-  const firstEdges = graph.firstEdgeIndexes;
-  let low = 0;
-  let high = graph.nodeCount - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >>> 1;
-    if (firstEdges[middle]! <= edge) low = middle;
-    else high = middle - 1;
-  }
-  // The largest such node owns the edge: nodes without edges before it share its first-edge index.
-  return low;
 }
 
 /**

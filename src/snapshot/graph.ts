@@ -157,6 +157,22 @@ export class HeapGraph {
     return this.edges[edge * this.layout.edgeFieldCount + this.layout.edgeToNodeOffset]!;
   }
 
+  /**
+   * The node an edge leaves from: the last node whose first edge is at or before it (nodes
+   * without edges share their first-edge index with the next node). Binary search.
+   */
+  edgeSource(edge: number): number {
+    const firstEdges = this.firstEdgeIndexes;
+    let low = 0;
+    let high = this.nodeCount - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (firstEdges[middle]! <= edge) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
   /** Node ordinal for a snapshot object id, or -1. Builds a sorted index on first use. */
   findNodeById(id: number): number {
     const index = this.#idIndex ?? this.#buildIdIndex();
