@@ -335,6 +335,12 @@ describe('interrupted, newer and missing records', () => {
     const none = heapdrift(['report', empty]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /^heapdrift: .*: no run\.json, matrix\.json or bisect\.json here/);
+    const nowhere = heapdrift(['report', fixture.runDir, '--output', join(missing, 'report.md')]);
+    assert.equal(nowhere.code, 2);
+    assert.equal(
+      nowhere.stderr,
+      `heapdrift: --output ${join(missing, 'report.md')}: the directory ${missing} does not exist\n`,
+    );
     const badFormat = heapdrift(['report', fixture.runDir, '--format', 'pdf']);
     assert.equal(badFormat.code, 2);
     assert.match(badFormat.stderr, /--format "pdf": expected one of text, json, md, html/);

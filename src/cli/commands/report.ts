@@ -1,7 +1,8 @@
 // `heapdrift report <dir>`: a saved run, matrix or bisection as text, JSON, a Markdown bug
 // report or a self-contained HTML page with charts, on stdout or into a private file.
 
-import { extname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import {
@@ -76,7 +77,10 @@ function reportCommand(dir: string, flags: ReportFlags): number {
     }
   }
   if (flags.output) {
-    writeReportFile(resolve(flags.output), text);
+    const target = resolve(flags.output);
+    if (!existsSync(dirname(target)))
+      throw new UserError(`--output ${flags.output}: the directory ${dirname(target)} does not exist`);
+    writeReportFile(target, text);
     process.stderr.write(`heapdrift: wrote ${flags.output} (${format})\n`);
   } else {
     process.stdout.write(text);
