@@ -45,9 +45,15 @@ function seriesCells(entry: JudgedSeries): string[] {
   return [
     `${metricName(entry.metric)} ${amount(first)} → ${amount(last)}`,
     formatSlope(entry.slopePerHour, entry.slopePer1000Iterations, entry.metric),
-    `${(entry.confidence * 100).toFixed(1)}%`,
+    formatPValue(1 - entry.confidence),
     sparkline(entry.series),
   ];
+}
+
+/** The trend test's p-value: small means a monotonic trend is unlikely to be chance. */
+function formatPValue(pValue: number): string {
+  if (pValue < 0.0001) return '<0.0001';
+  return pValue.toPrecision(2);
 }
 
 function metricName(metric: string): string {
@@ -69,7 +75,7 @@ export function formatRun(record: RunRecord, options: TerminalOptions): string {
   );
   if (record.tracks.length > 0) {
     lines.push('', colors.bold('Tracked structures'));
-    const rows = [['structure', 'verdict', 'change', 'slope', 'confidence', 'series']];
+    const rows = [['structure', 'verdict', 'change', 'slope', 'trend p', 'series']];
     for (const track of record.tracks) {
       rows.push([track.name, verdictLabel(track.verdict, colors), ...seriesCells(track)]);
     }
@@ -86,7 +92,7 @@ export function formatRun(record: RunRecord, options: TerminalOptions): string {
     .slice(0, options.top ?? 5);
   if (growing.length > 0) {
     lines.push('', colors.bold('Top growing structures'));
-    const rows = [['structure', 'change', 'slope', 'confidence', 'series']];
+    const rows = [['structure', 'change', 'slope', 'trend p', 'series']];
     for (const structure of growing) rows.push([structure.label, ...seriesCells(structure)]);
     lines.push(indent(table(rows)));
     for (const structure of growing.slice(0, 3))
@@ -97,7 +103,7 @@ export function formatRun(record: RunRecord, options: TerminalOptions): string {
     .slice(0, options.top ?? 5);
   if (growingClasses.length > 0) {
     lines.push('', colors.bold('Growing classes'));
-    const rows = [['class', 'change', 'slope', 'confidence', 'series']];
+    const rows = [['class', 'change', 'slope', 'trend p', 'series']];
     for (const entry of growingClasses) rows.push([entry.className, ...seriesCells(entry)]);
     lines.push(indent(table(rows)));
   }
@@ -107,7 +113,7 @@ export function formatRun(record: RunRecord, options: TerminalOptions): string {
 
 export function formatMatrix(records: RunRecord[], options: TerminalOptions): string {
   const colors = pc.createColors(options.color);
-  const rows = [['node', 'verdict', 'tracked', 'change', 'slope', 'confidence', 'series', 'time']];
+  const rows = [['node', 'verdict', 'tracked', 'change', 'slope', 'trend p', 'series', 'time']];
   for (const record of records) {
     const tracked = record.tracks[0];
     const structure = record.structures.find((entry) => entry.verdict === 'growing') ?? record.structures[0];
