@@ -38,6 +38,7 @@ th { background: #eef1f4; } table.sortable th { cursor: pointer; user-select: no
 th[aria-sort="ascending"]::after { content: " \\25B2"; } th[aria-sort="descending"]::after { content: " \\25BC"; }
 td.number { text-align: right; white-space: nowrap; }
 .path { font-size: 12px; color: #4a5560; word-break: break-all; }
+#structures td.path { min-width: 320px; } .scroll { overflow-x: auto; } #structures td:first-child, #verdicts td:first-child { white-space: nowrap; }
 .banner { background: #fff4d6; border: 1px solid #e0b030; padding: 10px 14px; border-radius: 6px; margin: 12px 0; }
 .chart-card { display: flex; gap: 16px; background: #fff; border: 1px solid #dde1e6; border-radius: 8px; padding: 12px; margin: 12px 0; }
 .chart-card .plot { flex: 1 1 auto; min-width: 0; }
@@ -186,8 +187,8 @@ function structuresTable(runs: RunRecord[], labels: string[]): string {
     }
   });
   if (rows.length === 0) return '<p>No structure was tested.</p>';
-  return `<table class="sortable" id="structures"><thead><tr><th>Node.js</th><th>structure</th><th>verdict</th><th>metric</th><th>change</th><th>slope</th><th>confidence</th><th>retainer path</th></tr></thead>
-<tbody>${rows.join('\n')}</tbody></table>`;
+  return `<div class="scroll"><table class="sortable" id="structures"><thead><tr><th>Node.js</th><th>structure</th><th>verdict</th><th>metric</th><th>change</th><th>slope</th><th>confidence</th><th>retainer path</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div>`;
 }
 
 function environmentTable(runs: RunRecord[]): string {
