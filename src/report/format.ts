@@ -100,6 +100,12 @@ export function formatChange(series: readonly number[], metric: string): string 
   return `${metricName(metric)} ${formatMetricValue(first, metric)} → ${formatMetricValue(last, metric)}`;
 }
 
-export function formatConfidence(confidence: number): string {
-  return `${(confidence * 100).toFixed(1)}%`;
+/**
+ * The trend test's p-value, from a record's `confidence` (1 − p): small means a monotonic
+ * trend is unlikely to be chance. Shown rather than 1 − p, which reads as certainty of a leak.
+ */
+export function formatTrendP(confidence: number): string {
+  const pValue = 1 - confidence;
+  if (pValue < 0.0001) return '<0.0001';
+  return pValue.toPrecision(2);
 }

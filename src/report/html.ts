@@ -8,9 +8,9 @@ import { type ChartGroup, chartGroups, runLabels } from './chart-groups.js';
 import {
   formatBytes,
   formatChange,
-  formatConfidence,
   formatDuration,
   formatSlope,
+  formatTrendP,
   metricName,
 } from './format.js';
 import { chartAssets } from './html-assets.js';
@@ -146,7 +146,7 @@ function chartCard(group: ChartGroup, runs: RunRecord[], showStrings: boolean): 
     return `<div class="judgement" style="border-color:${colour}"><strong>${escapeHtml(line.label)}</strong>: ${verdictBadge(line.verdict)}<br>
 ${escapeHtml(formatChange(line.y, line.metric))}<br>
 slope ${escapeHtml(formatSlope(line.slopePerHour, line.slopePer1000Iterations, line.metric))}<br>
-<span class="muted">confidence ${escapeHtml(formatConfidence(line.confidence))}; ${escapeHtml(line.decidedBy)}: ${escapeHtml(line.reason)}</span></div>`;
+<span class="muted">trend p ${escapeHtml(formatTrendP(line.confidence))}; ${escapeHtml(line.decidedBy)}: ${escapeHtml(line.reason)}</span></div>`;
   });
   const match =
     group.kind === 'track'
@@ -182,12 +182,12 @@ function structuresTable(runs: RunRecord[], labels: string[]): string {
 <td>${escapeHtml(metricName(structure.metric))}</td>
 <td class="number" data-value="${last - first}">${escapeHtml(formatChange(structure.series, structure.metric))}</td>
 <td class="number" data-value="${structure.slopePerHour}">${escapeHtml(formatSlope(structure.slopePerHour, structure.slopePer1000Iterations, structure.metric))}</td>
-<td class="number" data-value="${structure.confidence}">${escapeHtml(formatConfidence(structure.confidence))}</td>
+<td class="number" data-value="${1 - structure.confidence}">${escapeHtml(formatTrendP(structure.confidence))}</td>
 <td class="path"><code>${escapeHtml(structure.path)}</code></td></tr>`);
     }
   });
   if (rows.length === 0) return '<p>No structure was tested.</p>';
-  return `<div class="scroll"><table class="sortable" id="structures"><thead><tr><th>Node.js</th><th>structure</th><th>verdict</th><th>metric</th><th>change</th><th>slope</th><th>confidence</th><th>retainer path</th></tr></thead>
+  return `<div class="scroll"><table class="sortable" id="structures"><thead><tr><th>Node.js</th><th>structure</th><th>verdict</th><th>metric</th><th>change</th><th>slope</th><th>trend p</th><th>retainer path</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div>`;
 }
 

@@ -4,10 +4,10 @@ export { type ChartGroup, type ChartLine, chartGroups } from './chart-groups.js'
 export {
   formatBytes,
   formatChange,
-  formatConfidence,
   formatDuration,
   formatMetricValue,
   formatSlope,
+  formatTrendP,
   metricName,
   sparkline,
   table,

@@ -7,10 +7,10 @@ import { type ChartGroup, chartGroups, runLabels } from './chart-groups.js';
 import {
   formatBytes,
   formatChange,
-  formatConfidence,
   formatDuration,
   formatMetricValue,
   formatSlope,
+  formatTrendP,
 } from './format.js';
 import { type LoadedReport, reportRuns } from './load.js';
 import { scenarioText } from './scenario-text.js';
@@ -125,7 +125,7 @@ function trackSection(runs: RunRecord[], labels: string[], showStrings: boolean)
   const lines = ['## Tracked structures'];
   for (const name of names) {
     lines.push('', `### ${code(name)}`, '');
-    const rows = [['Node.js', 'verdict', 'change', 'slope', 'confidence', 'decided by']];
+    const rows = [['Node.js', 'verdict', 'change', 'slope', 'trend p', 'decided by']];
     const paths: string[] = [];
     runs.forEach((run, index) => {
       const track = run.tracks.find((candidate) => candidate.name === name);
@@ -135,7 +135,7 @@ function trackSection(runs: RunRecord[], labels: string[], showStrings: boolean)
         `**${track.verdict}**`,
         formatChange(track.series, track.metric),
         formatSlope(track.slopePerHour, track.slopePer1000Iterations, track.metric),
-        formatConfidence(track.confidence),
+        formatTrendP(track.confidence),
         `${track.decidedBy}: ${track.reason}`,
       ]);
       if (track.retainerPath) {
@@ -159,25 +159,25 @@ function growingSection(runs: RunRecord[], labels: string[], top: number): strin
     any = true;
     if (runs.length > 1) lines.push('', `### ${labels[index]}`);
     if (growing.length > 0) {
-      const rows = [['structure', 'change', 'slope', 'confidence']];
+      const rows = [['structure', 'change', 'slope', 'trend p']];
       for (const structure of growing)
         rows.push([
           code(structure.label),
           formatChange(structure.series, structure.metric),
           formatSlope(structure.slopePerHour, structure.slopePer1000Iterations, structure.metric),
-          formatConfidence(structure.confidence),
+          formatTrendP(structure.confidence),
         ]);
       lines.push('', markdownTable(rows), '', 'Retainer paths (from the GC roots):', '');
       for (const structure of growing) lines.push(`- ${code(structure.label)}: ${code(structure.path)}`);
     }
     if (classes.length > 0) {
-      const rows = [['class', 'change', 'slope', 'confidence']];
+      const rows = [['class', 'change', 'slope', 'trend p']];
       for (const entry of classes)
         rows.push([
           code(entry.className),
           formatChange(entry.series, entry.metric),
           formatSlope(entry.slopePerHour, entry.slopePer1000Iterations, entry.metric),
-          formatConfidence(entry.confidence),
+          formatTrendP(entry.confidence),
         ]);
       lines.push('', 'Growing classes:', '', markdownTable(rows));
     }

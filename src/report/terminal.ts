@@ -4,7 +4,7 @@
 
 import pc from 'picocolors';
 import type { JudgedSeries, RunRecord } from '../run/result.js';
-import { formatBytes, formatDuration, formatSlope, sparkline, table } from './format.js';
+import { formatBytes, formatDuration, formatSlope, formatTrendP, sparkline, table } from './format.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -45,15 +45,9 @@ function seriesCells(entry: JudgedSeries): string[] {
   return [
     `${metricName(entry.metric)} ${amount(first)} → ${amount(last)}`,
     formatSlope(entry.slopePerHour, entry.slopePer1000Iterations, entry.metric),
-    formatPValue(1 - entry.confidence),
+    formatTrendP(entry.confidence),
     sparkline(entry.series),
   ];
-}
-
-/** The trend test's p-value: small means a monotonic trend is unlikely to be chance. */
-function formatPValue(pValue: number): string {
-  if (pValue < 0.0001) return '<0.0001';
-  return pValue.toPrecision(2);
 }
 
 function metricName(metric: string): string {
