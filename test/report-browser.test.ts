@@ -13,7 +13,8 @@ import { chromium } from 'playwright-core';
 import type { MatrixRecord } from '../src/run/result.js';
 import { cliPath, distRoot, fixtureTracks, reportFixture } from './report-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium; HEAPDRIFT_CHROMIUM names another build. */
+const CHROMIUM = process.env.HEAPDRIFT_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
