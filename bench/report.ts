@@ -57,7 +57,7 @@ function row(size: SizeResults, outcome: Outcome, baseline: Outcome | undefined)
   const tool = TOOL_NAMES[outcome.task] ?? outcome.task;
   const fileMiB = size.fileBytes / MiB;
   if (!isMeasurement(outcome)) {
-    return `| ${size.label} | ${tool} | fails: ${outcome.failed.replaceAll('|', '\\|')} | | | | | |`;
+    return `| ${size.label} | ${tool} | — | — | — | — | — | fails: ${outcome.failed.replaceAll('|', '\\|')} |`;
   }
   const throughput = `${fixed(fileMiB / outcome.wallSeconds, 0)} / ${fixed(fileMiB / outcome.cpuSeconds, 0)}`;
   return [
