@@ -249,12 +249,32 @@ describe('verdicts on synthetic series', () => {
 });
 
 describe('the rule chain', () => {
+  it('with a step limit, a staircase that pauses is growing; fixed runtimes stay stable', () => {
+    // Measured retained_maps series (bytes, every 8 iterations): 22.14.0 on a heavily loaded
+    // machine (its steps paused for the last 10 snapshots), and fixed 24.21.0 and 22.15.0.
+    const pausedLeak = [24, 7944, 18000, 27072, 40608, 40608, 61032, ...Array(10).fill(61032)];
+    const lateStep = [0, 1464, ...Array(12).fill(1464), 2208, 2208, 2208];
+    const flat = [24, 2256, ...Array(15).fill(2256)];
+    const judge = (y: number[], maximumPlateauSteps?: number) =>
+      judgeSeries(
+        { x: y.map((_, i) => i * 8), y, xUnit: 'iteration', elapsedMs: y.map((_, i) => i * 800) },
+        { warmupSamples: 2, maximumPlateauSteps },
+      );
+    assert.equal(judge(pausedLeak).verdict, 'stable', 'without the limit it reads as a high-water mark');
+    const limited = judge(pausedLeak, 2);
+    assert.equal(limited.verdict, 'growing');
+    assert.equal(limited.decidedBy, 'step-limit');
+    assert.equal(judge(lateStep, 2).verdict, 'stable');
+    assert.equal(judge(flat, 2).verdict, 'stable');
+  });
+
   it('lists its rules in order and lets callers decide with their own chain', () => {
     assert.deepEqual(
       verdictRules.map((rule) => rule.name),
       [
         'enough-samples',
         'no-change',
+        'step-limit',
         'trend-test',
         'bounded',
         'plateau',

@@ -88,6 +88,13 @@ export interface VerdictOptions {
   plateauFlatness?: number;
   persistenceFraction?: number;
   /**
+   * Most steps after warm-up that a live high-water mark may take; more is growth even if the
+   * run ends on a flat stretch. Default: no limit. A scenario that knows its structure sets it
+   * (retained_maps on a healthy runtime rises at most twice after warm-up; a leaking one keeps
+   * stepping, but under heavy CPU load its steps can pause for most of a run).
+   */
+  maximumPlateauSteps?: number;
+  /**
    * The p-value after a multiple-testing adjustment, when this series is one of many tested
    * together (the tracker's Benjamini–Hochberg step); the significance rule uses it.
    */
@@ -264,6 +271,19 @@ const magnitude: VerdictRule = {
       : undefined,
 };
 
+const stepLimit: VerdictRule = {
+  name: 'step-limit',
+  decide: (evidence) => {
+    const limit = evidence.options.maximumPlateauSteps;
+    const rise = Math.max(...evidence.y) - (evidence.y[0] ?? 0);
+    if (evidence.steps <= limit || rise < evidence.growthThreshold) return undefined;
+    return {
+      verdict: 'growing',
+      reason: `rose by ${formatAmount(rise, evidence.kind)} in ${evidence.steps} steps after warm-up, more than the ${limit} a high-water mark of this structure takes`,
+    };
+  },
+};
+
 const plateau: VerdictRule = {
   name: 'plateau',
   decide: (evidence) => {
@@ -313,6 +333,8 @@ const persistence: VerdictRule = {
 export const verdictRules: readonly VerdictRule[] = [
   enoughSamples,
   noChange,
+  // Only with a scenario's knowledge of its structure (maximumPlateauSteps); passes otherwise.
+  stepLimit,
   trendTest,
   bounded,
   // Before significance: a one-off step then flat (a late compile, a lazily made table) is
@@ -336,6 +358,7 @@ export function gatherEvidence(series: MeasuredSeries, options: VerdictOptions =
     relativeFloor: options.relativeFloor ?? RELATIVE_GROWTH_FLOOR,
     plateauFlatness: options.plateauFlatness ?? PLATEAU_FLATNESS,
     persistenceFraction: options.persistenceFraction ?? PERSISTENCE_FRACTION,
+    maximumPlateauSteps: options.maximumPlateauSteps ?? Number.POSITIVE_INFINITY,
   };
   const warmupDiscarded = Math.min(resolved.warmupSamples, series.x.length);
   const x = series.x.slice(warmupDiscarded);

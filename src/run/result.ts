@@ -141,9 +141,21 @@ export function classEntries(report: GrowthReport): RunRecord['classes'] {
   }));
 }
 
-export function namedTrackVerdict(report: GrowthReport, name: string): JudgedSeries {
+/**
+ * A named track's verdict. `rejudge` may judge its metrics again with options of its own (a
+ * scenario's knowledge of the structure) instead of the tracker's.
+ */
+export function namedTrackVerdict(
+  report: GrowthReport,
+  name: string,
+  rejudge?: (metric: MetricResult) => SeriesVerdict,
+): JudgedSeries {
   const track = report.namedTracks.find((candidate) => candidate.name === name);
-  return judged(track ? leadingMetric(track.metrics) : undefined);
+  if (!track) return judged(undefined);
+  const metrics = rejudge
+    ? track.metrics.map((metric) => ({ ...metric, verdict: rejudge(metric) }))
+    : track.metrics;
+  return judged(leadingMetric(metrics));
 }
 
 /** A matrix: one scenario, one run per runtime (matrix.json beside the runs it lists). */

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CaptureSession, type SnapshotEvent, startCapture } from '../capture/index.js';
-import { SeriesTracker } from '../growth/index.js';
+import { judgeSeries, METRIC_KINDS, type MetricResult, SeriesTracker } from '../growth/index.js';
 import { type Runtime, resolveRuntime } from '../runtimes/index.js';
 import { describeEnvironment } from './environment.js';
 import { appendJsonLine, makePrivateDirectory, writeJsonAtomically } from './files.js';
@@ -125,8 +125,16 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
     const report = tracker.analyze();
     record.structures = structureEntries(report);
     record.classes = classEntries(report);
+    const limits = scenario.builtin?.trackVerdict;
+    const rejudge = limits
+      ? (metric: MetricResult) =>
+          judgeSeries(
+            { x: report.x, y: metric.series, xUnit: report.xUnit, elapsedMs: report.elapsedMs },
+            { ...limits, kind: METRIC_KINDS[metric.metric], warmupSamples: schedule.warmupSnapshots },
+          )
+      : undefined;
     record.tracks = tracks.map((name) =>
-      trackEntry(name, trackHistory.get(name)!, namedTrackVerdict(report, name)),
+      trackEntry(name, trackHistory.get(name)!, namedTrackVerdict(report, name, rejudge)),
     );
     const verdict = record.tracks.length > 0 ? tracksVerdict(record.tracks) : report;
     record.verdict = verdict.verdict;

@@ -25,6 +25,11 @@ export interface ScenarioInfo {
   /** Path queries of the structures that matter, e.g. 'NativeContext > retained_maps'. */
   track?: string[];
   expectation: ScenarioExpectation;
+  /**
+   * What the scenario knows about its tracked structures, for their verdicts: e.g. how many
+   * steps after warm-up a healthy runtime's high-water mark takes at most.
+   */
+  trackVerdict?: { maximumPlateauSteps?: number };
   /** Class the analysis must name as growing, when the scenario leaks. */
   growingClass?: string;
 }
@@ -44,6 +49,9 @@ export const builtinScenarios: ScenarioInfo[] = [
     kind: 'iterations',
     defaults: { snapshots: 16, everyIterations: 8, warmupSnapshots: 2 },
     track: ['NativeContext > retained_maps'],
+    // Healthy runtimes measured here (20.20.2, 22.15.0+, 24.21.0, 26.10.0) reach their high-water
+    // mark in the first pass and rise at most once more; an affected one keeps stepping.
+    trackVerdict: { maximumPlateauSteps: 2 },
     expectation: 'runtime-dependent',
   },
   {
