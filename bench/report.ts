@@ -18,6 +18,8 @@ export interface SizeResults {
 export interface BenchResults {
   date: string;
   command: string;
+  /** heapdrift's commit (short hash), `+changes` when src/ had uncommitted edits. */
+  commit?: string;
   machine: MachineInfo;
   childNodeFlags: string[];
   /** Peak RSS of a child that loads the task script and does nothing: Node.js itself. */
@@ -145,7 +147,7 @@ export function renderMarkdown(results: BenchResults): string {
   return `# heapdrift benchmark
 
 - Date: ${results.date}
-- Command: \`${results.command}\`
+- Command: \`${results.command}\` at commit ${results.commit ?? '?'}
 - Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GB RAM, ${machine.platform}, Node.js ${machine.node} (1-minute load average at start: ${machine.loadAverage}, at end: ${machine.loadAverageAtEnd ?? '?'})
 - Each tool runs alone in a fresh child process (\`node ${results.childNodeFlags.join(' ')} dist/bench/task.js <task> <file>\`);
   wall and CPU seconds (user + system, all threads: GC helpers included) cover the task only, not

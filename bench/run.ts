@@ -30,6 +30,14 @@ function repeatOptions(large: boolean): RepeatOptions {
     : { maxRuns: 3, budgetSeconds: 30, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS };
 }
 
+/** The commit measured, `+changes` when src/ differs from it (others may edit the tree meanwhile). */
+function measuredCommit(): string {
+  const git = (args: string[]) =>
+    spawnSync('git', args, { cwd: repository, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const commit = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
+  return git(['status', '--porcelain', '--', 'src']) ? `${commit}+changes` : commit;
+}
+
 async function buildDevToolsHarness(): Promise<void> {
   const script = pathToFileURL(join(repository, 'scripts', 'build-devtools-harness.mjs')).href;
   const builder = (await import(script)) as { buildDevToolsHarness(): Promise<string> };
@@ -64,6 +72,7 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     date: new Date().toISOString(),
     command: `npm run bench${large ? ' -- --large' : ''}`,
+    commit: measuredCommit(),
     machine: describeMachine(),
     childNodeFlags: CHILD_NODE_FLAGS,
     sizes: [],
