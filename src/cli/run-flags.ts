@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { formatBytes, formatDuration, sparkline } from '../report/index.js';
+import { colorFor } from '../report/terminal.js';
 import type { RunEvent, RunOptions } from '../run/index.js';
 import { parseCount, parseDuration } from './flags.js';
 
@@ -66,7 +67,7 @@ export function runOptionsFrom(flags: RunFlags): Omit<RunOptions, 'scenario' | '
 export function progressPrinter(flags: RunFlags, label: string): (event: RunEvent) => void {
   const stream = process.stderr;
   const tty = stream.isTTY === true;
-  const colors = pc.createColors(tty && !process.env.NO_COLOR);
+  const colors = pc.createColors(colorFor(stream));
   if (flags.quiet) return () => undefined;
   const history: number[] = [];
   const started = Date.now();

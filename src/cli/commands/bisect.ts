@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { formatMatrix } from '../../report/index.js';
+import { colorFor } from '../../report/terminal.js';
 import { runBisect } from '../../run/index.js';
 import { action, EXIT_ERROR, EXIT_OK, printJson } from '../output.js';
 import { addRunFlags, endProgress, progressPrinter, type RunFlags, runOptionsFrom } from '../run-flags.js';
@@ -57,7 +58,7 @@ async function bisectCommand(scenario: string, flags: BisectFlags): Promise<numb
     if (flags.json) {
       printJson(record);
     } else {
-      const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+      const color = colorFor(process.stdout);
       const colors = pc.createColors(color);
       const sorted = [...record.runs].sort((a, b) =>
         a.runtime.version.localeCompare(b.runtime.version, 'en', { numeric: true }),

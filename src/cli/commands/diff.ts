@@ -2,11 +2,11 @@
 // when both are of one process (new / deleted objects), by class totals otherwise.
 
 import type { Command } from 'commander';
-import pc from 'picocolors';
 import { type ClassDelta, diffSnapshots, type SnapshotDiff } from '../../analysis/diff.js';
 import { UserError } from '../../errors.js';
 import { formatBytes } from '../../report/format.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
+import { stdoutColors as pc } from '../colors.js';
 import { positiveInteger } from '../flags.js';
 import { action, printJson } from '../output.js';
 

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { formatMatrix, formatRun } from '../../report/index.js';
+import { colorFor } from '../../report/terminal.js';
 import { runMatrix } from '../../run/index.js';
 import { action, EXIT_OK, printJson } from '../output.js';
 import { addRunFlags, endProgress, progressPrinter, type RunFlags, runOptionsFrom } from '../run-flags.js';
@@ -44,7 +45,7 @@ async function matrixCommand(scenario: string, flags: MatrixFlags): Promise<numb
   process.on('SIGINT', onSignal);
   try {
     let progress = progressPrinter(flags, scenario);
-    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    const color = colorFor(process.stdout);
     const record = await runMatrix({
       ...runOptionsFrom(flags),
       scenario,

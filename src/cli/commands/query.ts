@@ -2,7 +2,6 @@
 // to (`NativeContext > retained_maps`), each with its sizes, entries and retainer path.
 
 import type { Command } from 'commander';
-import pc from 'picocolors';
 import { computeDistances } from '../../analysis/distances.js';
 import { computeDominators } from '../../analysis/dominators.js';
 import { PATH_PATTERN_GRAMMAR, PathPatternError, parsePathPattern } from '../../analysis/path-pattern.js';
@@ -11,6 +10,7 @@ import { formatRetainerPath, nodeLabel } from '../../analysis/retainers.js';
 import { UserError } from '../../errors.js';
 import { formatBytes } from '../../report/format.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
+import { stdoutColors as pc } from '../colors.js';
 import { positiveInteger } from '../flags.js';
 import { action, printJson } from '../output.js';
 

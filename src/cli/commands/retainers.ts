@@ -2,12 +2,12 @@
 // roots to it over strong edges, root-first, the way DevTools' Retainers view reads.
 
 import type { Command } from 'commander';
-import pc from 'picocolors';
 import { computeDominators } from '../../analysis/dominators.js';
 import { findRetainerPaths, formatRetainerPath, nodeLabel } from '../../analysis/retainers.js';
 import { UserError } from '../../errors.js';
 import { formatBytes } from '../../report/format.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
+import { stdoutColors as pc } from '../colors.js';
 import { positiveInteger } from '../flags.js';
 import { action, printJson } from '../output.js';
 

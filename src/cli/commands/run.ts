@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import { formatRun } from '../../report/index.js';
+import { colorFor } from '../../report/terminal.js';
 import { type RunRecord, runScenario } from '../../run/index.js';
 import { action, EXIT_ERROR, EXIT_LEAK, EXIT_OK, printJson } from '../output.js';
 import { addRunFlags, endProgress, progressPrinter, type RunFlags, runOptionsFrom } from '../run-flags.js';
@@ -53,10 +54,7 @@ async function runCommand(scenario: string, flags: RunFlags & { node: string }):
     });
     endProgress(flags);
     if (flags.json) printJson(record);
-    else
-      process.stdout.write(
-        `${formatRun(record, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}\n`,
-      );
+    else process.stdout.write(`${formatRun(record, { color: colorFor(process.stdout) })}\n`);
     return exitCodeOf([record]);
   } finally {
     process.off('SIGINT', onSignal);

@@ -2,7 +2,6 @@
 // runs and bisects use (official builds from the npm registry's node-<os>-<arch> packages).
 
 import type { Command } from 'commander';
-import pc from 'picocolors';
 import {
   defaultCacheDir,
   directorySize,
@@ -11,6 +10,7 @@ import {
   type RuntimeOptions,
   resolveRuntime,
 } from '../../runtimes/index.js';
+import { stderrColors as pc } from '../colors.js';
 import { action, printJson } from '../output.js';
 
 interface CacheFlags {

@@ -2,10 +2,10 @@
 // largest retained first — like the Summary view of Chrome DevTools.
 
 import type { Command } from 'commander';
-import pc from 'picocolors';
 import { type ClassSummaryEntry, computeDominators, summarizeClasses } from '../../analysis/index.js';
 import { formatBytes } from '../../report/format.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
+import { stdoutColors as pc } from '../colors.js';
 import { positiveInteger } from '../flags.js';
 import { action, printJson } from '../output.js';
 
