@@ -3,18 +3,13 @@
 // same file finds; wildcards and qualifiers are checked against brute-force walks of the raw arrays.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { computeDistances } from '../src/analysis/distances.js';
 import { PathPatternError, parsePathPattern } from '../src/analysis/path-pattern.js';
 import { findPatternMatches, queryGraph } from '../src/analysis/query.js';
 import { formatRetainerPath } from '../src/analysis/retainers.js';
 import { graphFromJson, type JsonSnapshot, readJsonSnapshot } from './helpers/json-graph.js';
-import { nodeBinary, testCacheDir } from './helpers/node-binaries.js';
-import { realSnapshot } from './helpers/snapshots.js';
+import { realSnapshot, snapshotOfProgram } from './helpers/snapshots.js';
 
 /**
  * The upstream reproducer's shape (DESIGN.md): constructors built in a loop, instances in a
@@ -42,21 +37,6 @@ const retainedMapsProgram = `
     globalThis.__sink = loop(weakInstances, gc);
   }
 `;
-
-function cachedSnapshot(label: string, version: string, program: string): string {
-  const hash = createHash('sha256').update(program).digest('hex').slice(0, 12);
-  const dir = join(testCacheDir, 'snapshots');
-  const file = join(dir, `${label}-${version}-${hash}.heapsnapshot`);
-  if (existsSync(file)) return file;
-  mkdirSync(dir, { recursive: true });
-  const temporary = `${file}.tmp-${process.pid}`;
-  const writer = `gc(); require('v8').writeHeapSnapshot(${JSON.stringify(temporary)});`;
-  execFileSync(nodeBinary(version), ['--expose-gc', '-e', `${program}\n${writer}`], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  renameSync(temporary, file);
-  return file;
-}
 
 /** Field access on the raw JSON arrays, positions from meta: independent of HeapGraph. */
 function rawView(json: JsonSnapshot) {
@@ -94,7 +74,7 @@ function rawView(json: JsonSnapshot) {
 }
 
 describe('path queries on a retained_maps reproducer (Node 22.14.0)', () => {
-  const file = cachedSnapshot('query-retained-maps', '22.14.0', retainedMapsProgram);
+  const file = snapshotOfProgram('query-retained-maps', '22.14.0', retainedMapsProgram);
   const json = readJsonSnapshot(file);
   const graph = graphFromJson(json);
   const raw = rawView(json);

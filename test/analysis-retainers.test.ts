@@ -3,10 +3,6 @@
 // raw JSON arrays; limits and unreachable nodes behave as documented.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { computeDistances } from '../src/analysis/distances.js';
 import {
@@ -19,7 +15,7 @@ import {
 } from '../src/analysis/retainers.js';
 import type { HeapGraph } from '../src/snapshot/graph.js';
 import { graphFromJson, type JsonSnapshot, readJsonSnapshot } from './helpers/json-graph.js';
-import { nodeBinary, testCacheDir } from './helpers/node-binaries.js';
+import { snapshotOfProgram } from './helpers/snapshots.js';
 
 const retainedThingProgram = `
   class HeapdriftRetainedThing { constructor() { this.label = 'secret-retained-label'; } }
@@ -27,21 +23,6 @@ const retainedThingProgram = `
   // Noise around it: other Maps and objects, none of which holds the instance.
   globalThis.__heapdriftNoise = Array.from({ length: 50 }, (_, i) => new Map([[i, { i }]]));
 `;
-
-function cachedSnapshot(label: string, version: string, program: string): string {
-  const hash = createHash('sha256').update(program).digest('hex').slice(0, 12);
-  const dir = join(testCacheDir, 'snapshots');
-  const file = join(dir, `${label}-${version}-${hash}.heapsnapshot`);
-  if (existsSync(file)) return file;
-  mkdirSync(dir, { recursive: true });
-  const temporary = `${file}.tmp-${process.pid}`;
-  const writer = `gc(); require('v8').writeHeapSnapshot(${JSON.stringify(temporary)});`;
-  execFileSync(nodeBinary(version), ['--expose-gc', '-e', `${program}\n${writer}`], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  renameSync(temporary, file);
-  return file;
-}
 
 /** Strong edges of the raw JSON by (source id, target id), independent of HeapGraph. */
 function rawStrongEdges(json: JsonSnapshot): Set<string> {
@@ -75,7 +56,7 @@ function findByClass(graph: HeapGraph, className: string): number[] {
 
 for (const version of ['system', '24.21.0']) {
   describe(`retainer paths (Node ${version})`, () => {
-    const json = readJsonSnapshot(cachedSnapshot('retainers-map', version, retainedThingProgram));
+    const json = readJsonSnapshot(snapshotOfProgram('retainers-map', version, retainedThingProgram));
     const graph = graphFromJson(json);
     const strongEdges = rawStrongEdges(json);
     const [target] = findByClass(graph, 'HeapdriftRetainedThing');

@@ -2,6 +2,7 @@
 // many tests that read them do not rewrite them.
 
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeBinary, testCacheDir } from './node-binaries.js';
@@ -80,4 +81,22 @@ function trackedWriter(file: string): string {
       session.disconnect();
     });
   `;
+}
+
+/**
+ * A heap snapshot written by Node `version` after running `program` (which must keep what it
+ * builds reachable from globalThis), cached by the program's hash.
+ */
+export function snapshotOfProgram(label: string, version: string, program: string): string {
+  const hash = createHash('sha256').update(program).digest('hex').slice(0, 12);
+  const dir = join(testCacheDir, 'snapshots');
+  const file = join(dir, `${label}-${version}-${hash}.heapsnapshot`);
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  const temporary = `${file}.tmp-${process.pid}`;
+  execFileSync(nodeBinary(version), ['--expose-gc', '-e', `${program}\n${plainWriter(temporary)}`], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  renameSync(temporary, file);
+  return file;
 }
