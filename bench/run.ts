@@ -3,9 +3,10 @@
 // each tool alone in a child process; writes bench/results/latest.{json,md}.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { formatResults } from './format-results.js';
 import { currentLoadAverage, describeMachine } from './machine.js';
 import { CHILD_NODE_FLAGS, measure, type RepeatOptions, runOnce } from './measure.js';
 import { profileParse } from './profile.js';
@@ -62,9 +63,7 @@ function writeResults(results: BenchResults): void {
   const files = [join(resultsDirectory, 'latest.json'), join(resultsDirectory, 'latest.md')];
   writeFileSync(files[0]!, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(files[1]!, renderMarkdown(results));
-  // The results are committed and CI runs `biome ci .`: write them as the formatter would.
-  const biome = join(repository, 'node_modules', '.bin', 'biome');
-  if (existsSync(biome)) spawnSync(biome, ['format', '--write', ...files], { stdio: 'ignore' });
+  formatResults(files);
 }
 
 async function main(): Promise<void> {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runScenario } from '../src/run/index.js';
 import { resolveRuntime } from '../src/runtimes/index.js';
+import { formatResults } from './format-results.js';
 import { currentLoadAverage, describeMachine } from './machine.js';
 
 const repository = fileURLToPath(new URL('../../', import.meta.url));
@@ -73,4 +74,5 @@ writeFileSync(
   join(repository, 'bench', 'results', 'runner.json'),
   `${JSON.stringify({ machine, rows }, null, 2)}\n`,
 );
+formatResults(['md', 'json'].map((extension) => join(repository, 'bench', 'results', `runner.${extension}`)));
 console.log(lines.join('\n'));
