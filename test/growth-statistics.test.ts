@@ -6,21 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { benjaminiHochberg } from '../src/growth/multiple-testing.js';
 import { mannKendall, theilSen, twoSidedNormalPValue } from '../src/growth/statistics.js';
-
-/** Deterministic pseudo-random numbers (a linear congruential generator), so failures reproduce. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
-
-function normalNoise(random: () => number): number {
-  let sum = 0;
-  for (let i = 0; i < 12; i++) sum += random();
-  return sum - 6;
-}
+import { normalNoise, seededRandom } from './helpers/random.js';
 
 function permutations(values: number[]): number[][] {
   if (values.length <= 1) return [values];

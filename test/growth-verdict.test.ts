@@ -13,6 +13,7 @@ import {
   type VerdictRule,
   verdictRules,
 } from '../src/growth/verdict.js';
+import { normalNoise, seededRandom } from './helpers/random.js';
 
 // Measured on this machine (DESIGN.md, "Statistics"): retained_maps self size per snapshot.
 const FIXED_NODE_SERIES = [24, 1896, 1896, 1896, 1896, 1896, 3144, 3144, 3144];
@@ -31,20 +32,6 @@ function iterationSeries(values: number[], step = 100): MeasuredSeries {
     xUnit: 'iteration',
     elapsedMs: values.map((_, i) => i * 3000),
   };
-}
-
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
-
-function normalNoise(random: () => number): number {
-  let sum = 0;
-  for (let i = 0; i < 12; i++) sum += random();
-  return sum - 6;
 }
 
 function generated(samples: number, value: (i: number) => number): MeasuredSeries {
