@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { compareVersions, listReleasedVersions, resolveVersion, versionsBetween } from '../runtimes/index.js';
-import { makePrivateDirectory, writeJsonAtomically } from './files.js';
-import { safeName } from './matrix.js';
-import { type BisectRecord, RUN_SCHEMA_VERSION, type RunRecord } from './result.js';
+import { writeJsonAtomically } from './files.js';
+import { startRunSet } from './matrix.js';
+import type { BisectRecord, RunRecord } from './result.js';
 import { type RunOptions, runScenario } from './run-scenario.js';
 
 export interface BisectOptions extends Omit<RunOptions, 'node'> {
@@ -29,20 +29,13 @@ export async function runBisect(options: BisectOptions): Promise<BisectRecord> {
     if (!candidates.includes(version))
       throw new UserError(`Node ${version} is not a released version on the registry`);
   }
-  const startedAt = new Date();
-  const id = `${startedAt.toISOString().replace(/[:.]/g, '-')}-bisect-${safeName(options.scenario)}`;
-  const directory = join(options.runsDir, id);
-  makePrivateDirectory(directory);
   const record: BisectRecord = {
-    schemaVersion: RUN_SCHEMA_VERSION,
-    kind: 'bisect',
-    id,
-    directory,
-    scenario: options.scenario,
-    command:
+    ...startRunSet(
+      'bisect',
+      options.scenario,
+      options.runsDir,
       options.command ?? `heapdrift bisect ${options.scenario} --good ${options.good} --bad ${options.bad}`,
-    startedAt: startedAt.toISOString(),
-    endedAt: null,
+    ),
     good: { spec: options.good, version: good },
     bad: { spec: options.bad, version: bad },
     candidates,
@@ -52,7 +45,7 @@ export async function runBisect(options: BisectOptions): Promise<BisectRecord> {
     reason: 'running',
     runs: [],
   };
-  const file = join(directory, 'bisect.json');
+  const file = join(record.directory, 'bisect.json');
   const save = () => writeJsonAtomically(file, record);
   save();
   const verdictOf = async (version: string): Promise<Decided | undefined> => {

@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { makePrivateDirectory, writeJsonAtomically } from './files.js';
-import { type MatrixRecord, RUN_SCHEMA_VERSION } from './result.js';
+import { type MatrixRecord, RUN_SCHEMA_VERSION, type RunSetHeader } from './result.js';
 import { type RunOptions, runScenario } from './run-scenario.js';
 
 export interface MatrixOptions extends Omit<RunOptions, 'node'> {
@@ -13,23 +13,17 @@ export interface MatrixOptions extends Omit<RunOptions, 'node'> {
 }
 
 export async function runMatrix(options: MatrixOptions): Promise<MatrixRecord> {
-  const startedAt = new Date();
-  const id = `${startedAt.toISOString().replace(/[:.]/g, '-')}-matrix-${safeName(options.scenario)}`;
-  const directory = join(options.runsDir, id);
-  makePrivateDirectory(directory);
   const record: MatrixRecord = {
-    schemaVersion: RUN_SCHEMA_VERSION,
-    kind: 'matrix',
-    id,
-    directory,
-    scenario: options.scenario,
-    command: options.command ?? `heapdrift matrix ${options.scenario} --node ${options.nodes.join(',')}`,
-    startedAt: startedAt.toISOString(),
-    endedAt: null,
+    ...startRunSet(
+      'matrix',
+      options.scenario,
+      options.runsDir,
+      options.command ?? `heapdrift matrix ${options.scenario} --node ${options.nodes.join(',')}`,
+    ),
     nodes: options.nodes,
     runs: [],
   };
-  const file = join(directory, 'matrix.json');
+  const file = join(record.directory, 'matrix.json');
   writeJsonAtomically(file, record);
   for (const [index, node] of options.nodes.entries()) {
     if (options.signal?.aborted) break;
@@ -45,6 +39,29 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixRecord> {
   record.endedAt = new Date().toISOString();
   writeJsonAtomically(file, record);
   return record;
+}
+
+/** Creates the directory of a matrix or bisection and the header of its record. */
+export function startRunSet<Kind extends string>(
+  kind: Kind,
+  scenario: string,
+  runsDir: string,
+  command: string,
+): RunSetHeader<Kind> {
+  const startedAt = new Date();
+  const id = `${startedAt.toISOString().replace(/[:.]/g, '-')}-${kind}-${safeName(scenario)}`;
+  const directory = join(runsDir, id);
+  makePrivateDirectory(directory);
+  return {
+    schemaVersion: RUN_SCHEMA_VERSION,
+    kind,
+    id,
+    directory,
+    scenario,
+    command,
+    startedAt: startedAt.toISOString(),
+    endedAt: null,
+  };
 }
 
 export function safeName(scenario: string): string {

@@ -158,16 +158,20 @@ export function namedTrackVerdict(
   return judged(leadingMetric(metrics));
 }
 
-/** A matrix: one scenario, one run per runtime (matrix.json beside the runs it lists). */
-export interface MatrixRecord {
+/** What a matrix and a bisection record share: a directory of their own, beside their runs. */
+export interface RunSetHeader<Kind extends string> {
   schemaVersion: typeof RUN_SCHEMA_VERSION;
-  kind: 'matrix';
+  kind: Kind;
   id: string;
   directory: string;
   scenario: string;
   command: string;
   startedAt: string;
   endedAt: string | null;
+}
+
+/** A matrix: one scenario, one run per runtime (matrix.json beside the runs it lists). */
+export interface MatrixRecord extends RunSetHeader<'matrix'> {
   /** The runtimes asked for, in order. */
   nodes: string[];
   /** The runs, in the order of `nodes`; each is also saved as its own run directory. */
@@ -175,15 +179,7 @@ export interface MatrixRecord {
 }
 
 /** A bisection over released versions: where the verdict changes. */
-export interface BisectRecord {
-  schemaVersion: typeof RUN_SCHEMA_VERSION;
-  kind: 'bisect';
-  id: string;
-  directory: string;
-  scenario: string;
-  command: string;
-  startedAt: string;
-  endedAt: string | null;
+export interface BisectRecord extends RunSetHeader<'bisect'> {
   good: { spec: string; version: string };
   bad: { spec: string; version: string };
   /** Released versions between good and bad (inclusive), ascending. */
