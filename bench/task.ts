@@ -88,7 +88,8 @@ interface MemlabHeap {
  * `analysis.preparePathFinder` (shortest paths, dominators, retained sizes, React fiber marks).
  */
 function memlabTask(full: boolean): Task {
-  const require = createRequire(join(repository, 'package.json'));
+  // Installed apart from heapdrift's own dependencies by scripts/bench-tools.mjs.
+  const require = createRequire(join(repository, 'bench', 'tools', 'package.json'));
   const memlab = require('@memlab/core') as MemlabCore;
   memlab.config.muteConsole = true;
   return async (file) => {

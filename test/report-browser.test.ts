@@ -15,7 +15,7 @@ import { cliPath, distRoot, fixtureTracks, reportFixture } from './report-fixtur
 
 /** Debian's chromium; HEAPDRIFT_CHROMIUM names another build. */
 const CHROMIUM = process.env.HEAPDRIFT_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
