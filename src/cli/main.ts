@@ -12,6 +12,7 @@ import { registerRetainers } from './commands/retainers.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerRuntimes } from './commands/runtimes.js';
+import { registerSeries } from './commands/series.js';
 import { registerSummary } from './commands/summary.js';
 import { EXIT_ERROR } from './output.js';
 
@@ -34,6 +35,7 @@ registerRuntimes(program);
 registerSummary(program);
 registerReport(program);
 registerRuns(program);
+registerSeries(program);
 
 try {
   await program.parseAsync(process.argv);

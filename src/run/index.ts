@@ -4,11 +4,14 @@ export { type BisectOptions, runBisect } from './bisect.js';
 export { describeEnvironment } from './environment.js';
 export { type MatrixOptions, runMatrix } from './matrix.js';
 export type {
+  AttachSource,
   BisectRecord,
   MatrixRecord,
+  RunKind,
   RunOutcome,
   RunRecord,
   RunStatus,
+  SeriesSource,
   SnapshotRow,
   StructureEntry,
   TrackEntry,
@@ -16,3 +19,5 @@ export type {
 export { RUN_SCHEMA_VERSION } from './result.js';
 export { type RunEvent, type RunOptions, runScenario } from './run-scenario.js';
 export { resolveScenario, type ScenarioSource } from './scenario-source.js';
+export { runSeries, type SeriesOptions } from './series.js';
+export { listSeriesFiles, parseNodeSnapshotName, type SeriesFile, type SeriesOrder } from './series-files.js';
