@@ -2,6 +2,7 @@
 // heapdrift's command line: one file per command under ./commands, each thin over the library.
 
 import { Command, CommanderError } from 'commander';
+import { registerAttach } from './commands/attach.js';
 import { registerBisect } from './commands/bisect.js';
 import { registerDiff } from './commands/diff.js';
 import { registerInfo } from './commands/info.js';
@@ -36,6 +37,7 @@ registerSummary(program);
 registerReport(program);
 registerRuns(program);
 registerSeries(program);
+registerAttach(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 // Running scenarios: one run, a matrix of runtimes, and a bisection over releases.
 
+export { type AttachOptions, runAttach, SNAPSHOT_MEMORY_FACTOR } from './attach.js';
 export { type BisectOptions, runBisect } from './bisect.js';
 export { describeEnvironment } from './environment.js';
 export { type MatrixOptions, runMatrix } from './matrix.js';
