@@ -46,11 +46,8 @@ export class SnapshotTimeoutError extends UserError {
 }
 
 export class TargetGoneError extends UserError {
-  constructor(label: string) {
-    super(
-      `${label}: the connection closed (the process exited or closed its inspector)`,
-      'ERR_HEAPDRIFT_ATTACH_GONE',
-    );
+  constructor(label: string, why = 'the connection closed (the process exited or closed its inspector)') {
+    super(`${label}: ${why}`, 'ERR_HEAPDRIFT_ATTACH_GONE');
   }
 }
 
@@ -172,8 +169,19 @@ export class InspectorSession {
     try {
       return await Promise.race([this.#client.send(method, params), stop]);
     } catch (error) {
-      if (this.#gone) throw new TargetGoneError(this.target.label);
-      throw error;
+      if (error instanceof UserError) throw error;
+      // A protocol error carries the target's response; anything else is the socket closing.
+      if (this.#gone || !('response' in (error as object))) throw new TargetGoneError(this.target.label);
+      // A target on its way out (it waits for debuggers to disconnect) has no context left.
+      if (/Cannot find context/.test((error as Error).message))
+        throw new TargetGoneError(
+          this.target.label,
+          'the process is exiting (its JavaScript context is gone)',
+        );
+      throw new UserError(
+        `${this.target.label}: ${method} failed: ${(error as Error).message}`,
+        'ERR_HEAPDRIFT_ATTACH_PROTOCOL',
+      );
     } finally {
       clearTimeout(timer);
       this.#onGone = this.#onGone.filter((listener) => listener !== onGone);
@@ -199,12 +207,14 @@ async function stillListening(
 ): Promise<'listening' | 'closed' | 'unknown'> {
   const deadline = Date.now() + waitMs;
   for (;;) {
+    let answer: 'listening' | 'closed' | 'unknown' = 'listening';
     try {
       await CDP.List({ host: target.host, port: target.port });
     } catch (error) {
-      return (error as { code?: string }).code === 'ECONNREFUSED' ? 'closed' : 'unknown';
+      // While the inspector closes, a request may be reset rather than refused: ask again.
+      answer = (error as { code?: string }).code === 'ECONNREFUSED' ? 'closed' : 'unknown';
     }
-    if (Date.now() >= deadline) return 'listening';
+    if (answer === 'closed' || Date.now() >= deadline) return answer;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -9,10 +9,9 @@ import {
   InspectorSession,
   type InspectorTarget,
   resolveInspectorTarget,
-  SnapshotTimeoutError,
-  TargetGoneError,
   type TargetHeap,
 } from '../capture/index.js';
+import { UserError } from '../errors.js';
 import { formatBytes } from '../report/format.js';
 import { describeEnvironment } from './environment.js';
 import { makePrivateDirectory } from './files.js';
@@ -125,7 +124,8 @@ async function watch(
       keeper.appendSample({ type: 'snapshot', ...added.row, heap });
       options.onEvent?.({ type: 'snapshot', row: added.row, tracks: added.tracks, totalSnapshots: total });
     } catch (error) {
-      if (!(error instanceof SnapshotTimeoutError || error instanceof TargetGoneError)) throw error;
+      // The target's troubles end the attach with what it measured; heapdrift's own bugs do not.
+      if (!(error instanceof UserError)) throw error;
       ended = error.message;
       source.refused.push({ at: new Date().toISOString(), reason: error.message });
       options.onEvent?.({ type: 'warning', message: error.message });
