@@ -80,9 +80,11 @@ describe('reading real snapshots equals JSON.parse', () => {
     assert.ok(node20.layout.nodeTraceNodeIdOffset >= 0);
     assert.equal(node24.layout.nodeFieldCount, 6);
     assert.equal(node24.layout.nodeTraceNodeIdOffset, -1);
-    assert.ok(
-      node24.layout.nodeTypes.length !== node20.layout.nodeTypes.length || node24.extraNativeBytes >= 0,
-    );
+    // Node 24 added `extra_native_bytes` to the header; Node 20 has none and reads as 0.
+    assert.equal(typeof node24.header.extra_native_bytes, 'number');
+    assert.equal(node24.extraNativeBytes, node24.header.extra_native_bytes);
+    assert.equal('extra_native_bytes' in node20.header, false);
+    assert.equal(node20.extraNativeBytes, 0);
   });
 });
 
