@@ -5,6 +5,7 @@ export { describeEnvironment } from './environment.js';
 export { type MatrixOptions, runMatrix } from './matrix.js';
 export type {
   BisectRecord,
+  Invocation,
   MatrixRecord,
   RunOutcome,
   RunRecord,
@@ -16,3 +17,12 @@ export type {
 export { RUN_SCHEMA_VERSION } from './result.js';
 export { type RunEvent, type RunOptions, runScenario } from './run-scenario.js';
 export { resolveScenario, type ScenarioSource } from './scenario-source.js';
+export {
+  DIFF_SCHEMA_VERSION,
+  type DiffRecord,
+  diffRecord,
+  SUMMARY_SCHEMA_VERSION,
+  type SummaryRecord,
+  summaryRecord,
+} from './snapshot-records.js';
+export { typeStrippingOf } from './typescript.js';
