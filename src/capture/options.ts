@@ -129,6 +129,6 @@ function checkPositive(name: string, value: number): void {
 
 function checkFile(name: string, file: string): void {
   if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new UserError(`${name}: no such file: ${file}`);
+    throw new UserError(`${name}: no such file: ${file}`, 'ERR_HEAPDRIFT_NOT_FOUND');
   }
 }

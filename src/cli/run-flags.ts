@@ -4,7 +4,14 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { formatBytes, formatDuration, sparkline } from '../report/index.js';
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  SPARKLINE_MAX_WIDTH,
+  sparkline,
+  visibleLength,
+} from '../format/index.js';
 import { colorFor } from '../report/terminal.js';
 import type { RunEvent, RunOptions } from '../run/index.js';
 import { parseCount, parseDuration } from './flags.js';
@@ -85,16 +92,22 @@ export function progressPrinter(flags: RunFlags, label: string): (event: RunEven
       const value = track ? track.selfSize : event.row.totalSelfSize;
       history.push(value);
       const total = event.totalSnapshots ? `/${event.totalSnapshots}` : '';
-      const iteration =
-        event.row.iteration === null ? '' : ` · ${event.row.iteration.toLocaleString('en-US')} it`;
+      const iteration = event.row.iteration === null ? '' : ` · ${formatCount(event.row.iteration)} it`;
       const what = track ? `${track.name} ${formatBytes(value)}` : `heap ${formatBytes(value)}`;
       const timing = flags.verbose
         ? ` · capture ${event.row.captureMs} ms, parse ${event.row.parseMs} ms, analysis ${event.row.analysisMs} ms`
         : '';
-      const line = `${label}: snapshot ${event.row.index + 1}${total} · ${formatDuration(Date.now() - started)}${iteration} · ${what} ${sparkline(history)}${timing}`;
+      const head = `${label}: snapshot ${event.row.index + 1}${total} · ${formatDuration(Date.now() - started)}${iteration} · ${what} `;
+      const line = `${head}${sparkline(history, sparklineWidth(stream, head))}${timing}`;
       stream.write(tty && !flags.verbose ? `\r\x1b[K${line}` : `${line}\n`);
     }
   };
+}
+
+/** Bars that fit after the line's text on the terminal (8 to 40), so a long run's line does not wrap. */
+function sparklineWidth(stream: NodeJS.WriteStream, head: string): number {
+  const columns = stream.isTTY && stream.columns ? stream.columns : 120;
+  return Math.max(8, Math.min(SPARKLINE_MAX_WIDTH, columns - visibleLength(head) - 1));
 }
 
 export function endProgress(flags: RunFlags): void {

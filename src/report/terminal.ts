@@ -3,8 +3,16 @@
 // caller says the stream is a terminal (picocolors also honours NO_COLOR).
 
 import pc from 'picocolors';
+import {
+  formatChange,
+  formatCount,
+  formatDuration,
+  formatSlope,
+  formatTrendP,
+  sparkline,
+  table,
+} from '../format/index.js';
 import type { JudgedSeries, RunRecord } from '../run/result.js';
-import { formatBytes, formatDuration, formatSlope, formatTrendP, sparkline, table } from './format.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -38,22 +46,12 @@ export function verdictLabel(verdict: string, colors: Painter): string {
 }
 
 function seriesCells(entry: JudgedSeries): string[] {
-  const bytes = entry.metric === 'selfSize' || entry.metric === 'retainedSize';
-  const first = entry.series[0] ?? 0;
-  const last = entry.series.at(-1) ?? 0;
-  const amount = (value: number) => (bytes ? formatBytes(value) : String(value));
   return [
-    `${metricName(entry.metric)} ${amount(first)} → ${amount(last)}`,
+    formatChange(entry.series, entry.metric),
     formatSlope(entry.slopePerHour, entry.slopePer1000Iterations, entry.metric),
     formatTrendP(entry.confidence),
     sparkline(entry.series),
   ];
-}
-
-function metricName(metric: string): string {
-  return (
-    { selfSize: 'self', edgeCount: 'entries', retainedSize: 'retained', count: 'count' }[metric] ?? metric
-  );
 }
 
 export function formatRun(record: RunRecord, options: TerminalOptions): string {
@@ -126,9 +124,7 @@ export function formatMatrix(records: RunRecord[], options: TerminalOptions): st
 
 function lastIteration(record: RunRecord): string {
   const iteration = record.snapshots.at(-1)?.iteration;
-  return iteration === null || iteration === undefined
-    ? ''
-    : `, ${iteration.toLocaleString('en-US')} iterations`;
+  return iteration === null || iteration === undefined ? '' : `, ${formatCount(iteration)} iterations`;
 }
 
 function indent(text: string): string {

@@ -27,7 +27,10 @@ export async function runBisect(options: BisectOptions): Promise<BisectRecord> {
   const candidates = versionsBetween(low, high, await listReleasedVersions());
   for (const version of [good, bad]) {
     if (!candidates.includes(version))
-      throw new UserError(`Node ${version} is not a released version on the registry`);
+      throw new UserError(
+        `Node ${version} is not a released version on the registry`,
+        'ERR_HEAPDRIFT_UNKNOWN_VERSION',
+      );
   }
   const record: BisectRecord = {
     ...startRunSet(

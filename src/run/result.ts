@@ -67,6 +67,8 @@ export interface RunRecord {
     everyIterations: number | null;
     everyMs: number | null;
     warmupSnapshots: number;
+    /** `--duration`: the run stops after this long (absent in records written before it existed). */
+    durationMs?: number | null;
   };
   startedAt: string;
   endedAt: string | null;

@@ -281,6 +281,7 @@ function scheduleOf(options: RunOptions, scenario: ScenarioSource): RunRecord['s
     everyIterations,
     everyMs: everyIterations ? null : (options.everyMs ?? DEFAULT_EVERY_MS),
     warmupSnapshots: options.warmupSnapshots ?? defaults?.warmupSnapshots ?? 2,
+    durationMs: options.durationMs ?? null,
   };
 }
 

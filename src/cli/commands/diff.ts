@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { type ClassDelta, diffSnapshots, type SnapshotDiff } from '../../analysis/diff.js';
 import { UserError } from '../../errors.js';
-import { formatBytes } from '../../report/format.js';
+import { type Align, formatBytes, signed, tableLines } from '../../format/index.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
 import { stdoutColors as pc } from '../colors.js';
 import { positiveInteger } from '../flags.js';
@@ -107,25 +107,18 @@ function printDiff(diff: SnapshotDiff, beforeFile: string, afterFile: string, to
   }
   const byId = diff.mode === 'id';
   const header = ['size Δ', 'count Δ', 'count', 'size', ...(byId ? ['+new', '-deleted'] : []), 'class'];
-  const table = rows.map((row) => rowCells(row, byId));
-  const widths = header.map((title, column) =>
-    column === header.length - 1 ? 0 : Math.max(title.length, ...table.map((cells) => cells[column]!.length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padStart(widths[column]!)))
-      .join('  ');
+  const align = header.map((_, column): Align => (column === header.length - 1 ? 'left' : 'right'));
+  const [headerLine, ...lines] = tableLines([header, ...rows.map((row) => rowCells(row, byId))], { align });
   out();
-  out(pc.dim(line(header)));
-  for (const cells of table) out(line(cells));
+  out(pc.dim(headerLine!));
+  for (const line of lines) out(line);
   if (diff.classes.length > top) out(pc.dim(`(${diff.classes.length - top} more classes: raise --top)`));
 }
 
 function rowCells(row: ClassDelta, byId: boolean): string[] {
-  const signed = (value: number, text: string) => (value > 0 ? `+${text}` : text);
   const cells = [
-    signed(row.sizeDelta, formatBytes(row.sizeDelta)),
-    signed(row.countDelta, String(row.countDelta)),
+    row.sizeDelta > 0 ? signed(formatBytes(row.sizeDelta)) : formatBytes(row.sizeDelta),
+    row.countDelta > 0 ? signed(String(row.countDelta)) : String(row.countDelta),
     `${row.beforeCount}→${row.afterCount}`,
     `${formatBytes(row.beforeSize)}→${formatBytes(row.afterSize)}`,
   ];

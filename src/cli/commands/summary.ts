@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import { type ClassSummaryEntry, computeDominators, summarizeClasses } from '../../analysis/index.js';
-import { formatBytes } from '../../report/format.js';
+import { formatBytes, formatPercent, tableLines } from '../../format/index.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
 import { stdoutColors as pc } from '../colors.js';
 import { positiveInteger } from '../flags.js';
@@ -96,24 +96,13 @@ function printTable(classes: ClassSummaryEntry[], totalSize: number): void {
     String(entry.count),
     formatBytes(entry.selfSize),
     formatBytes(entry.retainedSize),
-    totalSize > 0 ? `${((100 * entry.retainedSize) / totalSize).toFixed(1)}%` : '',
+    totalSize > 0 ? formatPercent(entry.retainedSize / totalSize) : '',
   ]);
-  const header = ['Class', 'Count', 'Self size', 'Retained size', '%'];
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
-  );
-  // Long constructor names would push every number off screen; cut them, never the numbers.
-  widths[0] = Math.min(widths[0]!, 60);
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) =>
-        column === 0 ? clip(cell, widths[0]!).padEnd(widths[0]!) : cell.padStart(widths[column]!),
-      )
-      .join('  ');
-  process.stdout.write(`${pc.bold(line(header))}\n`);
-  for (const row of rows) process.stdout.write(`${line(row)}\n`);
-}
-
-function clip(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+  const [header, ...body] = tableLines([['Class', 'Count', 'Self size', 'Retained size', '%'], ...rows], {
+    align: ['left', 'right', 'right', 'right', 'right'],
+    // Long constructor names would push every number off screen; cut them, never the numbers.
+    maxWidth: [60],
+  });
+  process.stdout.write(`${pc.bold(header!)}\n`);
+  for (const line of body) process.stdout.write(`${line}\n`);
 }
