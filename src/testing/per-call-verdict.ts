@@ -1,0 +1,98 @@
+// The verdict of a leak test: src/growth's series verdict over the exact count of objects
+// allocated since warm-up and still alive, with x in calls, refined by one rule specific to
+// tests: a leak must still retain at least half an object per call in the last batches.
+
+import { judgeSeries, type SeriesVerdict, theilSen, type Verdict } from '../growth/index.js';
+
+/**
+ * Objects retained per call that make a leak. Counts are exact after GC, so a function that
+ * keeps one object of any class per call retains ≥ 1 per call; what else survives a batch
+ * (a compiled function, a feedback vector, a runner's bookkeeping) is a handful of objects per
+ * batch, a few hundredths of an object per call at the default 100 calls per batch (measured:
+ * see README). Half an object per call sits between the two with a wide margin on both sides.
+ */
+export const PER_CALL_FLOOR = 0.5;
+/**
+ * Objects a batch may keep whatever the number of calls: the event-loop turn between batches
+ * lets the test runner and Node allocate a few (measured up to ~10 after warm-up), which
+ * would pass for a per-call leak when `iterations` is tiny.
+ */
+export const BATCH_NOISE_OBJECTS = 16;
+
+/** What a leak test measured: after each batch, the calls so far and what they left alive. */
+export interface RetentionSeries {
+  /** Calls since the starting point; the first sample is the starting point itself (0). */
+  calls: number[];
+  /** Objects allocated since the starting point and still alive after a full GC. */
+  objects: number[];
+  /** Their total self size in bytes. */
+  bytes: number[];
+  /** Milliseconds since the starting point. */
+  elapsedMs: number[];
+}
+
+export interface LeakVerdict {
+  verdict: Verdict;
+  /** The rule that decided: `per-call` or one of src/growth's series rules. */
+  decidedBy: string;
+  reason: string;
+  /** Theil–Sen slopes over the measured batches: retained objects and bytes per call. */
+  objectsPerCall: number;
+  bytesPerCall: number;
+  /** Objects retained per call over the last batches alone. */
+  lateObjectsPerCall: number;
+  /** src/growth's verdict on the object count series, before the per-call rule. */
+  series: SeriesVerdict;
+}
+
+export function judgeRetention(series: RetentionSeries, iterations: number): LeakVerdict {
+  const warmupSamples = 1;
+  const span = series.calls.at(-1)! - series.calls[warmupSamples]!;
+  const batchesInSpan = series.calls.length - 1 - warmupSamples;
+  const counted = judgeSeries(
+    { x: series.calls, y: series.objects, xUnit: 'iteration', elapsedMs: series.elapsedMs },
+    {
+      kind: 'count',
+      warmupSamples,
+      // Exact counts: growth is judged per call, never against the heap's size.
+      relativeFloor: 0,
+      absoluteFloor: Math.max(PER_CALL_FLOOR * span, BATCH_NOISE_OBJECTS * batchesInSpan),
+    },
+  );
+  const measured = series.calls.slice(warmupSamples);
+  const bytesPerCall = theilSen(measured, series.bytes.slice(warmupSamples)).slope;
+  const verdict: LeakVerdict = {
+    verdict: counted.verdict,
+    decidedBy: counted.decidedBy,
+    reason: counted.reason,
+    objectsPerCall: counted.slope,
+    bytesPerCall,
+    lateObjectsPerCall: counted.lateSlope,
+    series: counted,
+  };
+  return perCallRule(verdict, iterations);
+}
+
+/** A growing count is a leak only while the last batches still retain objects per call. */
+function perCallRule(verdict: LeakVerdict, iterations: number): LeakVerdict {
+  if (verdict.verdict !== 'growing') return verdict;
+  const floor = Math.max(PER_CALL_FLOOR, BATCH_NOISE_OBJECTS / iterations);
+  const late = verdict.lateObjectsPerCall;
+  if (late >= floor) {
+    return {
+      ...verdict,
+      decidedBy: 'per-call',
+      reason: `${formatPerCall(verdict.objectsPerCall)} objects per call stay alive (${formatPerCall(late)} in the last batches, at least ${formatPerCall(floor)} make a leak); ${verdict.reason}`,
+    };
+  }
+  return {
+    ...verdict,
+    verdict: 'inconclusive',
+    decidedBy: 'per-call',
+    reason: `the count grew (${verdict.reason}) but the last batches kept only ${formatPerCall(late)} objects per call, under ${formatPerCall(floor)}: settling, not yet a per-call leak`,
+  };
+}
+
+export function formatPerCall(value: number): string {
+  return value.toFixed(Math.abs(value) < 10 ? 2 : 1);
+}
