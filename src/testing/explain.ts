@@ -35,6 +35,8 @@ export interface LeakExplanation {
 
 /** Most classes kept in the explanation. */
 const MAXIMUM_CLASSES = 8;
+/** Classes retained less often than once in this many calls are left out (one-offs, not the leak). */
+const SHOWN_PER_CALL = 0.05;
 
 /**
  * Groups the live objects with ids in (afterId, upToId] — those allocated during `calls` calls
@@ -74,7 +76,7 @@ export async function explainRetained(
     );
   const first = ranked[0];
   return {
-    classes: ranked.slice(0, MAXIMUM_CLASSES),
+    classes: ranked.filter((entry) => entry.objectsPerCall >= SHOWN_PER_CALL).slice(0, MAXIMUM_CLASSES),
     sample: first
       ? describeSample(graph, first.className, medianInstance(graph, first.className, range))
       : null,

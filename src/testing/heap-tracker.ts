@@ -1,4 +1,4 @@
-// Exact counts of the objects allocated since a starting point and still alive, from V8's heap
+// Exact counts of the live objects after a full GC, and of those allocated since a point, from V8's heap
 // object tracking (the engine of DevTools' "allocation instrumentation on timeline") over an
 // in-process inspector session: no --expose-gc, no network port, every realm, every type.
 //
@@ -6,14 +6,15 @@
 // HeapProfiler::GetHeapStats every 50 ms (a timer on the event loop). Each call runs a precise
 // full GC, gives every new object an id, opens a new time interval and reports, per interval,
 // how many of the objects first seen in it are still alive and their size
-// (`heapStatsUpdate`), then the newest id (`lastSeenObjectId`). Intervals after the first hold
-// only objects allocated after tracking started, so their sum is exact retained growth.
+// (`heapStatsUpdate`), then the newest id (`lastSeenObjectId`). The sum over the intervals is
+// the exact live object count; intervals after the first hold objects allocated since then.
 
 import { Session } from 'node:inspector';
-import { setTimeout as delay } from 'node:timers/promises';
+import { clearTimeout, setTimeout } from 'node:timers';
 
-/** Live objects first seen after tracking started, as of one tick. */
+/** The live heap as of one tick, exact after its full GC. */
 export interface TrackedTotals {
+  /** Every live object, and their total self size. */
   count: number;
   bytes: number;
   /** Highest object id given out so far: objects with larger ids were allocated later. */
@@ -33,9 +34,8 @@ export class HeapTracker {
   readonly #sizes: number[] = [];
   #lastSeenObjectId = 0;
   #waiters: ((totals: TrackedTotals) => void)[] = [];
-  #startObjectId = 0;
 
-  /** Connects, starts tracking and waits for the first tick, the starting point. */
+  /** Connects, starts tracking and waits for the first tick. */
   async start(): Promise<TrackedTotals> {
     this.#session.connect();
     this.#session.on('HeapProfiler.heapStatsUpdate', ({ params }) => this.#onStats(params.statsUpdate));
@@ -43,25 +43,23 @@ export class HeapTracker {
     await this.#post('HeapProfiler.enable');
     const first = this.nextTick();
     await this.#post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: false });
-    const totals = await first;
-    this.#startObjectId = totals.lastSeenObjectId;
-    return totals;
-  }
-
-  /** Objects with ids above this were allocated after the starting point. */
-  get startObjectId(): number {
-    return this.#startObjectId;
+    return first;
   }
 
   /** Resolves at the next tick (after its GC), with the live totals since the starting point. */
   nextTick(): Promise<TrackedTotals> {
-    const tick = new Promise<TrackedTotals>((resolve) => this.#waiters.push(resolve));
-    const stuck = new AbortController();
-    const timeout = delay(TICK_TIMEOUT_MS, undefined, { ref: false, signal: stuck.signal }).then(() => {
-      throw new Error(`heap object tracking sent no update in ${TICK_TIMEOUT_MS / 1000} s`);
+    // A plain timer for the guard: the tick's own listeners are all this needs, and anything
+    // more (an AbortController, promise combinators) is code V8 keeps compiling anew per tick.
+    return new Promise<TrackedTotals>((resolve, reject) => {
+      const guard = setTimeout(() => {
+        reject(new Error(`heap object tracking sent no update in ${TICK_TIMEOUT_MS / 1000} s`));
+      }, TICK_TIMEOUT_MS);
+      guard.unref();
+      this.#waiters.push((totals) => {
+        clearTimeout(guard);
+        resolve(totals);
+      });
     });
-    timeout.catch(() => undefined);
-    return Promise.race([tick, timeout]).finally(() => stuck.abort());
   }
 
   /** The heap snapshot, in chunks, of the same object ids (tracking keeps them consistent). */
@@ -114,8 +112,7 @@ export class HeapTracker {
   #totals(): TrackedTotals {
     let count = 0;
     let bytes = 0;
-    // Interval 0 is the heap as it was when tracking started.
-    for (let i = 1; i < this.#counts.length; i++) {
+    for (let i = 0; i < this.#counts.length; i++) {
       count += this.#counts[i]!;
       bytes += this.#sizes[i]!;
     }

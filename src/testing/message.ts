@@ -10,7 +10,7 @@ import { formatPerCall } from './per-call-verdict.js';
 export function describeLeak(evidence: LeakEvidence): string {
   const lines = [
     `fn leaks ${formatPerCall(evidence.objectsPerCall)} objects (${formatBytes(evidence.bytesPerCall)}) per call: ` +
-      `${evidence.calls} calls kept ${evidence.retainedObjects} objects (${formatBytes(evidence.retainedBytes)}) alive after GC`,
+      `${evidence.calls} calls grew the live heap by ${evidence.retainedObjects} objects (${formatBytes(evidence.retainedBytes)}) after GC`,
   ];
   const explanation = evidence.explanation;
   if (explanation && explanation.classes.length > 0) {

@@ -1,5 +1,5 @@
-// The verdict of a leak test: src/growth's series verdict over the exact count of objects
-// allocated since warm-up and still alive, with x in calls, refined by one rule specific to
+// The verdict of a leak test: src/growth's series verdict over the exact net change of the
+// live object count since warm-up, with x in calls, refined by one rule specific to
 // tests: a leak must still retain at least half an object per call in the last batches.
 
 import { judgeSeries, type SeriesVerdict, theilSen, type Verdict } from '../growth/index.js';
@@ -23,9 +23,9 @@ export const BATCH_NOISE_OBJECTS = 16;
 export interface RetentionSeries {
   /** Calls since the starting point; the first sample is the starting point itself (0). */
   calls: number[];
-  /** Objects allocated since the starting point and still alive after a full GC. */
+  /** Live objects after a full GC, minus those at the starting point: the net growth. */
   objects: number[];
-  /** Their total self size in bytes. */
+  /** The same for their total self size in bytes. */
   bytes: number[];
   /** Milliseconds since the starting point. */
   elapsedMs: number[];
