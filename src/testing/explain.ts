@@ -3,7 +3,7 @@
 // the measured batches grouped by class, and one retainer path from the roots to a sample.
 // The snapshot is parsed from memory: nothing is written to disk.
 
-import { findRetainerPaths, formatRetainerPath } from '../analysis/index.js';
+import { findRetainerPaths, formatRetainerPath, type PathHop, type RetainerPath } from '../analysis/index.js';
 import type { HeapGraph } from '../snapshot/index.js';
 import { HeapSnapshotParser } from '../snapshot/index.js';
 import type { HeapTracker } from './heap-tracker.js';
@@ -106,9 +106,43 @@ function medianInstance(
 }
 
 function describeSample(graph: HeapGraph, className: string, ordinal: number): RetainedSample {
-  const found = findRetainerPaths(graph, ordinal, { maxPaths: 1 });
+  // Leaks in linked lists (Node's timer lists) sit hundreds of hops deep: no depth limit,
+  // and runs of the same hop are shortened for reading.
+  const found = findRetainerPaths(graph, ordinal, { maxPaths: 1, maxDepth: graph.nodeCount });
   const path = found.paths[0];
-  return { className, id: graph.nodeId(ordinal), retainerPath: path ? formatRetainerPath(path) : null };
+  return { className, id: graph.nodeId(ordinal), retainerPath: path ? formatShortenedPath(path) : null };
+}
+
+/** Runs of at least this many hops with the same edge name and class are shortened. */
+const SHORTENED_RUN = 4;
+
+/** `formatRetainerPath`, with a run such as 300 `--_idleNext--> Timeout` hops kept as its first and last. */
+export function formatShortenedPath(path: RetainerPath): string {
+  const parts: string[] = [];
+  let start = 0;
+  while (start < path.length) {
+    let end = start + 1;
+    while (end < path.length && sameHop(path[start]!, path[end]!)) end++;
+    const run = end - start;
+    if (run >= SHORTENED_RUN) {
+      const hop = path[start]!;
+      parts.push(
+        formatRetainerPath([hop]),
+        `… ${run - 2} more --${hop.edge!.name}--> ${hop.node.className} …`,
+        formatRetainerPath([path[end - 1]!]),
+      );
+    } else {
+      parts.push(formatRetainerPath(path.slice(start, end)));
+    }
+    start = end;
+  }
+  return parts.join(' ');
+}
+
+function sameHop(a: PathHop, b: PathHop): boolean {
+  return (
+    a.edge !== null && b.edge !== null && a.edge.name === b.edge.name && a.node.className === b.node.className
+  );
 }
 
 /**

@@ -16,9 +16,9 @@ export {
   DEFAULT_TIMEOUT_MS,
   type LeakTestOptions,
   MINIMUM_BATCHES,
+  MINIMUM_ITERATIONS,
 } from './options.js';
 export {
-  BATCH_NOISE_OBJECTS,
   type LeakVerdict,
   PER_CALL_FLOOR,
   type RetentionSeries,

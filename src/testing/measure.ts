@@ -97,7 +97,7 @@ async function measure(fn: LeakTestFunction, options: ResolvedOptions): Promise<
       series.bytes.push(totals.bytes - start.bytes);
       series.elapsedMs.push(performance.now() - zero);
       if (batch < options.batches) continue;
-      verdict = judgeRetention(series, options.iterations);
+      verdict = judgeRetention(series);
       // An unclear verdict gets more batches (up to twice as many) rather than a guess.
       if (verdict.verdict !== 'inconclusive' || performance.now() > deadline) break;
     }

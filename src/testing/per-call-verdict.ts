@@ -12,12 +12,6 @@ import { judgeSeries, type SeriesVerdict, theilSen, type Verdict } from '../grow
  * see README). Half an object per call sits between the two with a wide margin on both sides.
  */
 export const PER_CALL_FLOOR = 0.5;
-/**
- * Objects a batch may keep whatever the number of calls: the event-loop turn between batches
- * lets the test runner and Node allocate a few (measured up to ~10 after warm-up), which
- * would pass for a per-call leak when `iterations` is tiny.
- */
-export const BATCH_NOISE_OBJECTS = 16;
 
 /** What a leak test measured: after each batch, the calls so far and what they left alive. */
 export interface RetentionSeries {
@@ -45,10 +39,9 @@ export interface LeakVerdict {
   series: SeriesVerdict;
 }
 
-export function judgeRetention(series: RetentionSeries, iterations: number): LeakVerdict {
+export function judgeRetention(series: RetentionSeries): LeakVerdict {
   const warmupSamples = 1;
   const span = series.calls.at(-1)! - series.calls[warmupSamples]!;
-  const batchesInSpan = series.calls.length - 1 - warmupSamples;
   const counted = judgeSeries(
     { x: series.calls, y: series.objects, xUnit: 'iteration', elapsedMs: series.elapsedMs },
     {
@@ -56,7 +49,7 @@ export function judgeRetention(series: RetentionSeries, iterations: number): Lea
       warmupSamples,
       // Exact counts: growth is judged per call, never against the heap's size.
       relativeFloor: 0,
-      absoluteFloor: Math.max(PER_CALL_FLOOR * span, BATCH_NOISE_OBJECTS * batchesInSpan),
+      absoluteFloor: PER_CALL_FLOOR * span,
     },
   );
   const measured = series.calls.slice(warmupSamples);
@@ -70,13 +63,13 @@ export function judgeRetention(series: RetentionSeries, iterations: number): Lea
     lateObjectsPerCall: counted.lateSlope,
     series: counted,
   };
-  return perCallRule(verdict, iterations);
+  return perCallRule(verdict);
 }
 
 /** A growing count is a leak only while the last batches still retain objects per call. */
-function perCallRule(verdict: LeakVerdict, iterations: number): LeakVerdict {
+function perCallRule(verdict: LeakVerdict): LeakVerdict {
   if (verdict.verdict !== 'growing') return verdict;
-  const floor = Math.max(PER_CALL_FLOOR, BATCH_NOISE_OBJECTS / iterations);
+  const floor = PER_CALL_FLOOR;
   const late = verdict.lateObjectsPerCall;
   if (late >= floor) {
     return {
