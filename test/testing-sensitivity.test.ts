@@ -28,7 +28,7 @@ function checkLeakOutcome(leakCase: LeakCase, outcome: CaseOutcome): void {
   assert.ok(Math.abs(outcome.topClassPerCall! - 1) < 0.05, `${leakCase.name}: ${outcome.topClassPerCall}`);
   assert.match(
     outcome.retainerPath!,
-    new RegExp(`--${leakCase.expectedEdge}--> .*${escape(leakCase.expectedClass!)} @\\d+$`),
+    new RegExp(`--${leakCase.expectedEdge}--> .*${escapeRegExp(leakCase.expectedClass!)} @\\d+$`),
   );
 }
 
@@ -37,7 +37,7 @@ function checkCleanOutcome(leakCase: LeakCase, outcome: CaseOutcome): void {
   assert.ok(outcome.objectsPerCall < PER_CALL_FLOOR, `${leakCase.name}: ${outcome.objectsPerCall}`);
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[()[\]]/g, '\\$&');
 }
 
@@ -54,11 +54,11 @@ describe('expectNoLeak on the system Node', () => {
             message,
             /^fn leaks \d+\.\d\d objects \(\d+ B\) per call: 800 calls grew the live heap by \d+ objects/,
           );
-          assert.match(message, new RegExp(`^ +1\\.0\\d +\\d+ B +${escape(leakCase.expectedClass!)}$`, 'm'));
+          assert.match(message, new RegExp(`^ +1\\.0\\d +\\d+ B +${escapeRegExp(leakCase.expectedClass!)}$`, 'm'));
           assert.match(
             message,
             new RegExp(
-              `^retainer path of a ${escape(leakCase.expectedClass!)}: .*--${leakCase.expectedEdge}-->`,
+              `^retainer path of a ${escapeRegExp(leakCase.expectedClass!)}: .*--${leakCase.expectedEdge}-->`,
               'm',
             ),
           );
