@@ -25,7 +25,7 @@ export interface ClassBuckets {
 /**
  * A class id per node. The default class depends only on a node's type and, for objects,
  * native nodes (and internals with `internalsByName`), its name: each class name is decoded
- * once per distinct (type, name) key rather than once per node.
+ * once per distinct key rather than once per node.
  */
 export function bucketByClass(graph: HeapGraph, options: ClassBucketOptions = {}): ClassBuckets {
   const classIds = new Uint32Array(graph.nodeCount);
@@ -46,16 +46,24 @@ export function bucketByClass(graph: HeapGraph, options: ClassBucketOptions = {}
       classIds[ordinal] = idOfName(classNameOf(ordinal));
     return { classIds, classNames };
   }
+  // Integer keys in a flat table, not a Map: a node's key is its type, or (for classes named
+  // by the node's name) the type count plus its name's string index.
   const internals = options.internalsByName ? new InternalNames(graph) : null;
-  const typeCount = graph.layout.nodeTypes.length;
-  const idsByKey = new Map<number, number>();
-  for (let ordinal = 0; ordinal < graph.nodeCount; ordinal++) {
-    const key = graph.nodeNameIndex(ordinal) * typeCount + graph.nodeType(ordinal);
-    let id = idsByKey.get(key);
-    if (id === undefined) {
-      const internal = internals?.test(graph.nodeType(ordinal), graph.nodeNameIndex(ordinal)) ?? false;
-      id = idOfName(internal ? graph.nodeName(ordinal) : graph.className(ordinal));
-      idsByKey.set(key, id);
+  const { nodes, layout } = graph;
+  const { nodeFieldCount, nodeTypeOffset, nodeNameOffset } = layout;
+  const typeCount = layout.nodeTypes.length;
+  const namedType = new Uint8Array(typeCount);
+  for (const type of [graph.types.objectNode, graph.types.nativeNode]) if (type >= 0) namedType[type] = 1;
+  const idsByKey = new Int32Array(typeCount + graph.strings.count).fill(-1);
+  for (let ordinal = 0, index = 0; ordinal < graph.nodeCount; ordinal++, index += nodeFieldCount) {
+    const type = nodes[index + nodeTypeOffset]!;
+    const nameIndex = nodes[index + nodeNameOffset]!;
+    const byName = namedType[type] === 1 || internals?.test(type, nameIndex) === true;
+    const key = byName ? typeCount + nameIndex : type;
+    let id = idsByKey[key]!;
+    if (id < 0) {
+      id = idOfName(byName ? graph.nodeName(ordinal) : graph.className(ordinal));
+      idsByKey[key] = id;
     }
     classIds[ordinal] = id;
   }
@@ -66,10 +74,12 @@ export function bucketByClass(graph: HeapGraph, options: ClassBucketOptions = {}
 class InternalNames {
   readonly #graph: HeapGraph;
   readonly #eligibleTypes: Uint8Array;
-  readonly #state = new Map<number, boolean>();
+  /** Per string index: 0 not decided yet, 1 internal, 2 not. */
+  readonly #state: Uint8Array;
 
   constructor(graph: HeapGraph) {
     this.#graph = graph;
+    this.#state = new Uint8Array(graph.strings.count);
     const contentTypes = ['string', 'concatenated string', 'sliced string', 'regexp', 'object', 'native'];
     this.#eligibleTypes = Uint8Array.from(graph.layout.nodeTypes, (name) =>
       contentTypes.includes(name) ? 0 : 1,
@@ -78,11 +88,9 @@ class InternalNames {
 
   test(type: number, nameIndex: number): boolean {
     if (!this.#eligibleTypes[type]) return false;
-    let internal = this.#state.get(nameIndex);
-    if (internal === undefined) {
-      internal = this.#graph.strings.get(nameIndex).startsWith('system / ');
-      this.#state.set(nameIndex, internal);
+    if (this.#state[nameIndex] === 0) {
+      this.#state[nameIndex] = this.#graph.strings.get(nameIndex).startsWith('system / ') ? 1 : 2;
     }
-    return internal;
+    return this.#state[nameIndex] === 1;
   }
 }
