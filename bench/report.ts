@@ -115,9 +115,12 @@ export function agreement(sizes: SizeResults[]): string[] {
 }
 
 /**
- * Issue 14's targets. Wall times on a shared machine include waiting for a core, so each
- * time target is also judged by the critical path: the main thread's CPU seconds (the worker
- * runs beside it) for heapdrift, and CPU seconds for the single-threaded other tools.
+ * Issue 14's targets. Wall times on a shared machine include waiting for a core, so each time
+ * target is also judged by the critical path on free cores, taken pessimistically: for
+ * heapdrift's parse the longer of the main thread's CPU and the other threads' (the worker plus
+ * GC helpers, so an upper bound on the worker); for its full analysis the main thread's CPU
+ * plus what the parse's other threads did beyond its main thread; for the other tools their
+ * main thread's CPU.
  */
 export function targetLines(sizes: SizeResults[], judging: JudgingResult[] = []): string[] {
   const lines: string[] = [];
@@ -126,7 +129,10 @@ export function targetLines(sizes: SizeResults[], judging: JudgingResult[] = [])
     const outcome = size?.[phase].find((entry) => entry.task === task);
     return isMeasurement(outcome) ? outcome : undefined;
   };
-  const critical = (outcome: Measurement) => outcome.mainThreadCpuSeconds ?? outcome.cpuSeconds;
+  const main = (outcome: Measurement) => outcome.mainThreadCpuSeconds ?? outcome.cpuSeconds;
+  /** Seconds the parse's other threads may run past its main thread. */
+  const overhang = (parse: Measurement) => Math.max(0, parse.cpuSeconds - 2 * main(parse));
+  const parseCritical = (parse: Measurement) => main(parse) + overhang(parse);
   const large = sizes.find((entry) => entry.label === '400 MB');
   const small = sizes.find((entry) => entry.label === '50 MB');
   for (const [size, minimumRatio] of [
@@ -137,33 +143,34 @@ export function targetLines(sizes: SizeResults[], judging: JudgingResult[] = [])
     const json = find('parse', size, 'json-parse');
     if (!size || !parse || !json) continue;
     const fileMiB = size.fileBytes / MiB;
-    const wallRatio = json.wallSeconds / parse.wallSeconds;
-    const criticalRatio = json.cpuSeconds / critical(parse);
+    const critical = parseCritical(parse);
     const header = `Parse ${size.label}`;
+    const path = `critical path ${fixed(main(parse), 2)}–${fixed(critical, 2)} s (main thread; other threads ${fixed(parse.cpuSeconds - main(parse), 2)} CPU s)`;
     if (size === large) {
       const wallRate = fileMiB / parse.wallSeconds;
-      const criticalRate = fileMiB / critical(parse);
       lines.push(
-        `${header} ≥ 250 MB/s: ${fixed(wallRate, 0)} MB/s wall (${verdict(wallRate >= 250)}); ${fixed(criticalRate, 0)} MB/s per main-thread CPU second (${verdict(criticalRate >= 250)}).`,
+        `${header} ≥ 250 MB/s: ${fixed(wallRate, 0)} MB/s wall (${verdict(wallRate >= 250)}); ${path}: ${fixed(fileMiB / critical, 0)}–${fixed(fileMiB / main(parse), 0)} MB/s (${verdict(fileMiB / critical >= 250)}).`,
         `${header} peak RSS ≤ 1.15× file: ${fixed(parse.peakRssBytes / size.fileBytes, 2)}× (${verdict(parse.peakRssBytes <= 1.15 * size.fileBytes)}).`,
       );
     }
+    const wallRatio = json.wallSeconds / parse.wallSeconds;
     lines.push(
-      `${header} ≥ ${minimumRatio}× JSON.parse: ${fixed(wallRatio, 1)}× wall (${verdict(wallRatio >= minimumRatio)}); ${fixed(criticalRatio, 1)}× JSON.parse's CPU over heapdrift's main-thread CPU (${verdict(criticalRatio >= minimumRatio)}).`,
+      `${header} ≥ ${minimumRatio}× JSON.parse: ${fixed(wallRatio, 1)}× wall (${verdict(wallRatio >= minimumRatio)}); JSON.parse's main-thread ${fixed(main(json), 2)} s over the ${path}: ${fixed(main(json) / critical, 1)}–${fixed(main(json) / main(parse), 1)}× (${verdict(main(json) / critical >= minimumRatio)}).`,
     );
   }
   const full = find('full', large, 'heapdrift-full');
+  const largeParse = find('parse', large, 'heapdrift-parse');
   const devtools = find('full', large, 'devtools-full');
-  if (full) {
+  if (full && largeParse) {
+    const critical = main(full) + overhang(largeParse);
     lines.push(
-      `Full analysis 400 MB ≤ 5 s: ${fixed(full.wallSeconds, 2)} s wall (${verdict(full.wallSeconds <= 5)}); ${fixed(critical(full), 2)} s main-thread CPU (${verdict(critical(full) <= 5)}).`,
+      `Full analysis 400 MB ≤ 5 s: ${fixed(full.wallSeconds, 2)} s wall (${verdict(full.wallSeconds <= 5)}); critical path ${fixed(main(full), 2)}–${fixed(critical, 2)} s (${verdict(critical <= 5)}).`,
       `Full analysis 400 MB peak RSS ≤ 1.2 GB: ${fixed(full.peakRssBytes / GiB, 2)} GB (${verdict(full.peakRssBytes <= 1.2 * GiB)}).`,
     );
     if (devtools) {
       const wallRatio = devtools.wallSeconds / full.wallSeconds;
-      const criticalRatio = devtools.cpuSeconds / critical(full);
       lines.push(
-        `Full analysis ≥ 6× DevTools: ${fixed(wallRatio, 1)}× wall (${verdict(wallRatio >= 6)}); ${fixed(criticalRatio, 1)}× DevTools' CPU over heapdrift's main-thread CPU (${verdict(criticalRatio >= 6)}).`,
+        `Full analysis ≥ 6× DevTools: ${fixed(wallRatio, 1)}× wall (${verdict(wallRatio >= 6)}); DevTools' main-thread ${fixed(main(devtools), 2)} s over heapdrift's critical path: ${fixed(main(devtools) / critical, 1)}–${fixed(main(devtools) / main(full), 1)}× (${verdict(main(devtools) / critical >= 6)}); ${fixed(devtools.cpuSeconds / full.cpuSeconds, 1)}× by CPU of all threads.`,
       );
     }
   }
