@@ -3,6 +3,7 @@
 // the HTML page) can use the same functions.
 
 export { formatBytes } from './bytes.js';
+export { formatCommand, shellQuote } from './command.js';
 export { formatDuration } from './duration.js';
 export { formatChange, formatMetricValue, formatSlope, isCountMetric, metricName } from './metrics.js';
 export { formatCount, formatCountRate, formatPercent, formatTrendP, signed } from './numbers.js';

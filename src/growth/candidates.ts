@@ -2,10 +2,9 @@
 // (key, metric) pairs worth a trend test. A structure must have grown between the first
 // sample after warm-up and the last by the verdict's floors to grow by the rules.
 
+import type { SeriesFloors } from './drift.js';
 import { METRICS, type MetricArrays, type MetricName, type SampleStore } from './sample-store.js';
-import { METRIC_KINDS } from './series.js';
 import { ROOT_KEY } from './structure-keys.js';
-import { ABSOLUTE_GROWTH_FLOOR, RELATIVE_GROWTH_FLOOR, type VerdictOptions } from './verdict.js';
 
 /** Candidates per metric: the statistics are cheap, but each test costs false-discovery budget. */
 export const MAXIMUM_CANDIDATES_PER_METRIC = 50;
@@ -18,20 +17,20 @@ export interface Candidate {
 export interface SelectionOptions {
   sampleCount: number;
   warmupSamples: number;
-  verdict: Pick<VerdictOptions, 'absoluteFloor' | 'relativeFloor'>;
+  /** The floors of a key's metric (exact program data or runtime drift, see drift.ts). */
+  floorsOf: (key: number, metric: MetricName) => SeriesFloors;
+  /** Keys of exact program data, which get their own quota, so drift cannot crowd them out. */
+  isExact: (key: number) => boolean;
   maximumPerMetric: number;
 }
 
 /** The prefilter: a series can only grow by the rules if its last value exceeds its first after warm-up by the floors. */
 export function grewEnough(
-  metric: MetricName,
   growth: number,
   last: number,
-  verdict: Pick<VerdictOptions, 'absoluteFloor' | 'relativeFloor'>,
+  floors: Pick<SeriesFloors, 'absoluteFloor' | 'relativeFloor'>,
 ): boolean {
-  const absoluteFloor = verdict.absoluteFloor ?? ABSOLUTE_GROWTH_FLOOR[METRIC_KINDS[metric]];
-  const relativeFloor = verdict.relativeFloor ?? RELATIVE_GROWTH_FLOOR;
-  return growth >= absoluteFloor && growth >= relativeFloor * last;
+  return growth > 0 && growth >= floors.absoluteFloor && growth >= floors.relativeFloor * last;
 }
 
 /**
@@ -51,15 +50,19 @@ export function selectCandidates(store: SampleStore, options: SelectionOptions):
   const candidates: Candidate[] = [];
   for (const metric of METRICS) {
     if (metric === 'retainedSize' && !store.hasRetainedSizes) continue;
-    const growing: { key: number; growth: number }[] = [];
+    const exact: { key: number; growth: number }[] = [];
+    const drifting: { key: number; growth: number }[] = [];
     const before = base![metric];
     const after = last![metric];
     for (let key = ROOT_KEY + 1; key < after.length; key++) {
       const growth = after[key]! - (before[key] ?? 0);
-      if (grewEnough(metric, growth, after[key]!, options.verdict)) growing.push({ key, growth });
+      if (!grewEnough(growth, after[key]!, options.floorsOf(key, metric))) continue;
+      (options.isExact(key) ? exact : drifting).push({ key, growth });
     }
-    growing.sort((a, b) => b.growth - a.growth);
-    for (const { key } of growing.slice(0, options.maximumPerMetric)) candidates.push({ key, metric });
+    for (const pool of [exact, drifting]) {
+      pool.sort((a, b) => b.growth - a.growth);
+      for (const { key } of pool.slice(0, options.maximumPerMetric)) candidates.push({ key, metric });
+    }
   }
   return candidates;
 }

@@ -4,16 +4,17 @@
 
 import { grewEnough } from './candidates.js';
 import type { ClassAggregate } from './classes.js';
+import { classExactness, floorsFor } from './drift.js';
 import type { MetricName } from './sample-store.js';
 import { byVerdictThenGrowth, type MetricResult, type SeriesBuilder, worstVerdict } from './series.js';
-import { defaultWarmupSamples, type MetricKind, type SeriesEvidence, type SeriesVerdict } from './verdict.js';
+import { defaultWarmupSamples, type SeriesEvidence, type SeriesVerdict } from './verdict.js';
 
 /**
- * A class total sums a kind of object over the whole heap, where JIT code and feedback drift
- * by tens of KB in programs that do not leak (measured: `(compiled code)` +56 KiB over 150
- * iterations of the churn-objects control on Node 20.20.2). Class growth must clear this.
+ * The class totals tested: count and self size. A class's retained size grows whenever the
+ * class sits above a growth (the timer list above everything its callbacks hold), so it is
+ * not evidence of its own.
  */
-export const CLASS_GROWTH_FLOOR: Record<MetricKind, number> = { bytes: 128 * 1024, count: 256 };
+export const CLASS_METRICS = ['count', 'selfSize'] as const;
 
 export interface ClassResult {
   className: string;
@@ -45,27 +46,41 @@ export function classCandidates(
     samples.length - 1,
   );
   const result: ClassCandidate[] = [];
-  for (const metric of ['selfSize', 'retainedSize', 'count'] as const) {
+  for (const metric of CLASS_METRICS) {
     const grown: { className: string; growth: number; series: number[] }[] = [];
     for (const [className, rows] of byClass) {
       const values = rows[metric];
-      if (values.some((value) => Number.isNaN(value))) continue;
       const growth = values.at(-1)! - values[warmup]!;
-      if (grewEnough(metric, growth, values.at(-1)!, verdictOptions))
+      if (grewEnough(growth, values.at(-1)!, classFloors(className, metric, verdictOptions)))
         grown.push({ className, growth, series: values });
     }
     grown.sort((a, b) => b.growth - a.growth);
     for (const { className, series } of grown.slice(0, maximumPerMetric)) {
-      const kind = metric === 'count' ? 'count' : 'bytes';
-      const absoluteFloor = Math.max(CLASS_GROWTH_FLOOR[kind], verdictOptions.absoluteFloor ?? 0);
-      result.push({
-        className,
-        metric,
-        series,
-        evidence: builder.evidence(series, metric, { absoluteFloor }),
-      });
+      const floors = classFloors(className, metric, verdictOptions);
+      result.push({ className, metric, series, evidence: builder.evidence(series, metric, floors) });
     }
   }
+  return result;
+}
+
+/** A class's floors (drift.ts), unless the tracker's options set floors of their own. */
+function classFloors(
+  className: string,
+  metric: MetricName,
+  options: SeriesBuilder['verdictOptions'],
+): ReturnType<typeof floorsFor> {
+  return { ...floorsFor(classExactness(className), metric, 'class'), ...definedFloors(options) };
+}
+
+/** The floors the caller set explicitly: they override the measured ones. */
+export function definedFloors(
+  options: SeriesBuilder['verdictOptions'],
+): Partial<ReturnType<typeof floorsFor>> {
+  const result: Partial<ReturnType<typeof floorsFor>> = {};
+  if (options.absoluteFloor !== undefined) result.absoluteFloor = options.absoluteFloor;
+  if (options.relativeFloor !== undefined) result.relativeFloor = options.relativeFloor;
+  if (options.materialFloor !== undefined) result.materialFloor = options.materialFloor;
+  if (options.minimumRises !== undefined) result.minimumRises = options.minimumRises;
   return result;
 }
 
@@ -81,7 +96,6 @@ function classSeries(perSample: ClassAggregate[][]): Map<string, Record<MetricNa
       }
       rows.count[sampleIndex] = aggregate.count;
       rows.selfSize[sampleIndex] = aggregate.selfSize;
-      rows.retainedSize[sampleIndex] = aggregate.retainedSize ?? Number.NaN;
     }
   });
   return byClass;

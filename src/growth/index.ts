@@ -4,9 +4,21 @@
 export type { Candidate } from './candidates.js';
 export { MAXIMUM_CANDIDATES_PER_METRIC, selectCandidates } from './candidates.js';
 export type { ClassResult } from './class-tracking.js';
-export { CLASS_GROWTH_FLOOR } from './class-tracking.js';
+export { CLASS_METRICS } from './class-tracking.js';
 export type { ClassAggregate } from './classes.js';
 export { classAggregates } from './classes.js';
+export type { Exactness, SeriesFloors } from './drift.js';
+export {
+  classExactness,
+  DRIFT_CLASS_GROWTH_FLOOR,
+  DRIFT_GROWTH_FLOOR,
+  EXACT_GROWTH_FLOOR,
+  EXACT_MINIMUM_RISES,
+  floorsFor,
+  isRuntimeClass,
+  KeyExactness,
+  MATERIAL_GROWTH_FLOOR,
+} from './drift.js';
 export { benjaminiHochberg } from './multiple-testing.js';
 export type { NamedTrackMeasurement, NamedTrackResult } from './named-tracks.js';
 export type { RunVerdict } from './run-verdict.js';

@@ -3,8 +3,9 @@
 // selection, structure and class tracking, named tracks — and the run verdict.
 
 import { type Candidate, MAXIMUM_CANDIDATES_PER_METRIC, selectCandidates } from './candidates.js';
-import { type ClassResult, classCandidates, classResults } from './class-tracking.js';
+import { type ClassResult, classCandidates, classResults, definedFloors } from './class-tracking.js';
 import type { ClassAggregate } from './classes.js';
+import { floorsFor, KeyExactness } from './drift.js';
 import { benjaminiHochberg } from './multiple-testing.js';
 import {
   givenTracks,
@@ -113,15 +114,22 @@ export class SeriesTracker {
   analyze(): GrowthReport {
     const builder = new SeriesBuilder(this.#samples, this.#options.xUnit, this.#options.verdict);
     const maximumPerMetric = this.#options.maximumCandidatesPerMetric ?? MAXIMUM_CANDIDATES_PER_METRIC;
+    const exactness = new KeyExactness(this.keys);
+    const explicit = definedFloors(builder.verdictOptions);
+    const floorsOf = (key: number, metric: MetricName) => ({
+      ...floorsFor(exactness.of(key), metric, 'structure'),
+      ...explicit,
+    });
     const candidates = selectCandidates(this.#store, {
       sampleCount: this.#samples.length,
       warmupSamples: this.#options.verdict?.warmupSamples ?? defaultWarmupSamples(this.#samples.length),
-      verdict: this.#options.verdict ?? {},
+      floorsOf,
+      isExact: (key) => exactness.of(key) === 'exact',
       maximumPerMetric,
     });
     const seriesOf = this.#candidateSeries(candidates);
     const structureEvidence = candidates.map((candidate) =>
-      builder.evidence(seriesOf(candidate), candidate.metric),
+      builder.evidence(seriesOf(candidate), candidate.metric, floorsOf(candidate.key, candidate.metric)),
     );
     const classBuilder = builder.over(
       this.#samples.filter((sample) => this.#classAggregates.has(sample.snapshotIndex)),

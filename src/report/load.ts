@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { type BisectRecord, type MatrixRecord, RUN_SCHEMA_VERSION, type RunRecord } from '../run/result.js';
+import { compareVersionTexts } from '../runtimes/versions.js';
 
 export type SavedRecord = RunRecord | MatrixRecord | BisectRecord;
 
@@ -135,17 +136,7 @@ function matrixIncompleteReason(record: MatrixRecord): string | null {
 export function reportRuns(record: SavedRecord): RunRecord[] {
   if (record.kind === 'run') return [record];
   if (record.kind === 'matrix') return record.runs;
-  return [...record.runs].sort((a, b) => compareVersions(a.runtime.version, b.runtime.version));
-}
-
-function compareVersions(a: string, b: string): number {
-  const left = a.split(/[.-]/).map(Number);
-  const right = b.split(/[.-]/).map(Number);
-  for (let index = 0; index < Math.max(left.length, right.length); index++) {
-    const difference = (left[index] || 0) - (right[index] || 0);
-    if (difference !== 0) return difference;
-  }
-  return a.localeCompare(b);
+  return [...record.runs].sort((a, b) => compareVersionTexts(a.runtime.version, b.runtime.version));
 }
 
 /** The record's directory name, for titles. */

@@ -2,6 +2,7 @@
 // slopes and sparklines, the top growing structures with their paths. Colour only when the
 // caller says the stream is a terminal (picocolors also honours NO_COLOR).
 
+import { join } from 'node:path';
 import pc from 'picocolors';
 import {
   formatChange,
@@ -62,9 +63,10 @@ export function formatRun(record: RunRecord, options: TerminalOptions): string {
   lines.push(colors.dim(`  ${record.verdictReason}`));
   lines.push(
     colors.dim(
-      `  ${record.snapshots.length} snapshots over ${formatDuration(record.wallMs)}${lastIteration(record)}`,
+      `  ${plural(record.snapshots.length, 'snapshot')} over ${formatDuration(record.wallMs)}${lastIteration(record)}`,
     ),
   );
+  lines.push(...programErrorLines(record, colors));
   if (record.tracks.length > 0) {
     lines.push('', colors.bold('Tracked structures'));
     const rows = [['structure', 'verdict', 'change', 'slope', 'trend p', 'series']];
@@ -120,6 +122,23 @@ export function formatMatrix(records: RunRecord[], options: TerminalOptions): st
     ]);
   }
   return table(rows);
+}
+
+/** On a crash, the program's own last words: its error and stack, from its stderr. */
+function programErrorLines(record: RunRecord, colors: Painter): string[] {
+  const exit = record.exit;
+  if (!exit?.lastStderr?.length || exit.reason === 'completed' || exit.reason === 'stopped') return [];
+  const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+  const where = record.output ? ` (all of it in ${join(record.directory, record.output.stderr)})` : '';
+  return [
+    '',
+    `  The program ended (${exit.reason}, ${how}). Its last stderr lines${where}:`,
+    ...exit.lastStderr.map((line) => colors.dim(`    │ ${line}`)),
+  ];
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function lastIteration(record: RunRecord): string {

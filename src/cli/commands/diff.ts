@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { type ClassDelta, diffSnapshots, type SnapshotDiff } from '../../analysis/diff.js';
 import { UserError } from '../../errors.js';
 import { type Align, formatBytes, signed, tableLines } from '../../format/index.js';
+import { diffRecord } from '../../run/index.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
 import { stdoutColors as pc } from '../colors.js';
 import { positiveInteger } from '../flags.js';
@@ -16,9 +17,6 @@ interface DiffFlags {
   by: string;
   internals?: boolean;
 }
-
-/** Version of the `--json` object; bumped when a field changes meaning or goes away. */
-export const DIFF_SCHEMA_VERSION = 1;
 
 export function registerDiff(program: Command): void {
   program
@@ -66,20 +64,7 @@ async function diffCommand(beforeFile: string, afterFile: string, flags: DiffFla
   const after = await readHeapSnapshot(afterFile);
   const diff = diffSnapshots(before, after, { by, internalsByName: flags.internals === true });
   if (flags.json) {
-    printJson({
-      schemaVersion: DIFF_SCHEMA_VERSION,
-      kind: 'diff',
-      before: { file: beforeFile, ...diff.before },
-      after: { file: afterFile, ...diff.after },
-      mode: diff.mode,
-      modeReason: diff.modeReason,
-      sameFormat: diff.sameFormat,
-      ids: diff.ids,
-      overlap: diff.overlap,
-      classCount: diff.classes.length,
-      top,
-      classes: diff.classes.slice(0, top),
-    });
+    printJson(diffRecord(beforeFile, afterFile, diff, top));
     return 0;
   }
   printDiff(diff, beforeFile, afterFile, top);

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { type ClassSummaryEntry, computeDominators, summarizeClasses } from '../../analysis/index.js';
 import { formatBytes, formatPercent, tableLines } from '../../format/index.js';
+import { summaryRecord } from '../../run/index.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
 import { stdoutColors as pc } from '../colors.js';
 import { positiveInteger } from '../flags.js';
@@ -13,9 +14,6 @@ interface SummaryFlags {
   json?: boolean;
   top: string;
 }
-
-/** Version of the `--json` object; bumped when a field changes meaning or goes away. */
-export const SUMMARY_SCHEMA_VERSION = 1;
 
 /** Largest instances listed per class in `--json`. */
 const INSTANCES_PER_CLASS = 3;
@@ -52,31 +50,7 @@ async function summaryCommand(file: string, flags: SummaryFlags): Promise<number
   const summary = summarizeClasses(graph, tree, { topInstanceCount: INSTANCES_PER_CLASS });
   const classes = summary.classes.slice(0, top);
   if (flags.json) {
-    printJson({
-      schemaVersion: SUMMARY_SCHEMA_VERSION,
-      kind: 'summary',
-      file,
-      nodeCount: graph.nodeCount,
-      edgeCount: graph.edgeCount,
-      totalSelfSize: summary.totalSelfSize,
-      extraNativeBytes: graph.extraNativeBytes,
-      unreachableCount: tree.unreachableCount,
-      orphanCount: tree.orphanCount,
-      unreachableCycleNodeCount: tree.unreachableCycleNodeCount,
-      classCount: summary.classes.length,
-      top,
-      classes: classes.map((entry) => ({
-        className: entry.className,
-        count: entry.count,
-        selfSize: entry.selfSize,
-        retainedSize: entry.retainedSize,
-        topInstances: entry.topInstances.map(({ id, selfSize, retainedSize }) => ({
-          id,
-          selfSize,
-          retainedSize,
-        })),
-      })),
-    });
+    printJson(summaryRecord(file, graph, tree, summary, top));
     return 0;
   }
   printTable(classes, summary.totalSelfSize);
