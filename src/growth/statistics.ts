@@ -245,7 +245,7 @@ function selectInPlace(values: Float64Array, k: number, from: number, to: number
     const a = values[left]!;
     const b = values[(left + right) >>> 1]!;
     const c = values[right]!;
-    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c)); // the median of three
     let i = left;
     let j = right;
     while (i <= j) {
