@@ -3,6 +3,7 @@
 // decided and why. A trend test alone is not enough: V8 structures rise in steps to their
 // live high-water mark and then stay, which Mann–Kendall alone calls an increasing trend.
 
+import { formatBytes, formatCount } from '../format/index.js';
 import { type MannKendallResult, mannKendall, type TheilSenResult, theilSen } from './statistics.js';
 
 export type XUnit = 'iteration' | 'ms';
@@ -577,9 +578,5 @@ function percent(value: number): string {
 }
 
 export function formatAmount(value: number, kind: MetricKind): string {
-  if (kind === 'count') return `${Math.round(value)}`;
-  const magnitudeValue = Math.abs(value);
-  if (magnitudeValue < 1024) return `${Math.round(value)} B`;
-  if (magnitudeValue < 1024 * 1024) return `${(value / 1024).toFixed(1)} KiB`;
-  return `${(value / 1024 / 1024).toFixed(1)} MiB`;
+  return kind === 'count' ? formatCount(Math.round(value)) : formatBytes(value);
 }
