@@ -3,6 +3,7 @@
 // count, entries or size), named as the program names it (`bus._events['config-changed']`),
 // with the rate of what it holds and the full retainer path beside it.
 
+import { formatBytes, formatCount } from '../format/index.js';
 import type { ClassResult } from './class-tracking.js';
 import type { MetricName } from './sample-store.js';
 import type { MetricResult } from './series.js';
@@ -269,7 +270,7 @@ function rateOf(verdict: SeriesVerdict, unit: string, xUnit: XUnit): FindingRate
  */
 export function describeRate(rate: FindingRate): string {
   const amount = (value: number) =>
-    rate.unit === 'bytes' ? formatBytes(value) : `${roundNicely(value)} ${rate.unit}`;
+    rate.unit === 'bytes' ? formatBytes(value) : `${formatCount(Math.round(value))} ${rate.unit}`;
   if (rate.per1000Iterations !== null) {
     const perCall = rate.per1000Iterations / 1000;
     return `≈ ${amount(rate.per1000Iterations)} per 1,000 iterations (per call: ${significant(perCall)}${rate.unit === 'bytes' ? ' B' : ''})`;
@@ -285,18 +286,7 @@ export function describeFinding(finding: Finding): string {
   return rates.length > 0 ? `${finding.title}: ${rates.join(', ')}` : finding.title;
 }
 
-function roundNicely(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
-}
-
 function significant(value: number): string {
   if (value === 0) return '0';
   return Number(value.toPrecision(2)).toString();
-}
-
-function formatBytes(value: number): string {
-  const magnitude = Math.abs(value);
-  if (magnitude < 1024) return `${Math.round(value)} B`;
-  if (magnitude < 1024 * 1024) return `${(value / 1024).toFixed(1)} KiB`;
-  return `${(value / 1024 / 1024).toFixed(1)} MiB`;
 }
