@@ -7,6 +7,7 @@ export { type MatrixOptions, runMatrix } from './matrix.js';
 export { measureSnapshot, type SnapshotMeasurement } from './measure-snapshot.js';
 export type {
   BisectRecord,
+  FindingEntry,
   Invocation,
   MatrixRecord,
   RunOutcome,
@@ -16,7 +17,7 @@ export type {
   StructureEntry,
   TrackEntry,
 } from './result.js';
-export { classEntries, RUN_SCHEMA_VERSION, structureEntries } from './result.js';
+export { classEntries, findingEntries, RUN_SCHEMA_VERSION, structureEntries } from './result.js';
 export { type RunEvent, type RunOptions, runScenario } from './run-scenario.js';
 export { resolveScenario, type ScenarioSource } from './scenario-source.js';
 export {
