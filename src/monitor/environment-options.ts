@@ -41,7 +41,7 @@ export function preloadSettings(environment: NodeJS.ProcessEnv = process.env): P
     if (!Number.isFinite(value) || value < 0) {
       throw new UserError(
         `heapdrift monitor: ${name}=${JSON.stringify(text)} is not a number ≥ 0 (${ENVIRONMENT_VARIABLES[name]})`,
-        'ERR_MONITOR_OPTION',
+        'ERR_HEAPDRIFT_MONITOR_OPTION',
       );
     }
     return value;
@@ -50,7 +50,7 @@ export function preloadSettings(environment: NodeJS.ProcessEnv = process.env): P
   if (format !== 'text' && format !== 'json') {
     throw new UserError(
       `heapdrift monitor: HEAPDRIFT_MONITOR_FORMAT=${JSON.stringify(format)} must be text or json`,
-      'ERR_MONITOR_OPTION',
+      'ERR_HEAPDRIFT_MONITOR_OPTION',
     );
   }
   const minimumGrowthBytes = number('HEAPDRIFT_MONITOR_MIN_GROWTH_BYTES');

@@ -117,6 +117,6 @@ function integer(name: string, value: number, minimum: number): number {
 function optionError(name: string, value: unknown, expected: string): UserError {
   return new UserError(
     `heapdrift monitor: option ${name} must be ${expected}, got ${JSON.stringify(value)}`,
-    'ERR_MONITOR_OPTION',
+    'ERR_HEAPDRIFT_MONITOR_OPTION',
   );
 }

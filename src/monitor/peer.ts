@@ -11,7 +11,7 @@ export async function loadPeer<Module>(name: string, purpose: string): Promise<M
     if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
     throw new UserError(
       `heapdrift monitor: ${purpose} needs the package ${name}; install it (npm install ${name}) or pass your own`,
-      'ERR_MONITOR_PEER_MISSING',
+      'ERR_HEAPDRIFT_MONITOR_PEER_MISSING',
     );
   }
 }

@@ -7,6 +7,7 @@ export { type MatrixOptions, runMatrix } from './matrix.js';
 export { measureSnapshot, type SnapshotMeasurement } from './measure-snapshot.js';
 export type {
   BisectRecord,
+  Invocation,
   MatrixRecord,
   RunOutcome,
   RunRecord,
@@ -18,3 +19,12 @@ export type {
 export { classEntries, RUN_SCHEMA_VERSION, structureEntries } from './result.js';
 export { type RunEvent, type RunOptions, runScenario } from './run-scenario.js';
 export { resolveScenario, type ScenarioSource } from './scenario-source.js';
+export {
+  DIFF_SCHEMA_VERSION,
+  type DiffRecord,
+  diffRecord,
+  SUMMARY_SCHEMA_VERSION,
+  type SummaryRecord,
+  summaryRecord,
+} from './snapshot-records.js';
+export { typeStrippingOf } from './typescript.js';
