@@ -54,7 +54,10 @@ describe('expectNoLeak on the system Node', () => {
             message,
             /^fn leaks \d+\.\d\d objects \(\d+ B\) per call: 800 calls grew the live heap by \d+ objects/,
           );
-          assert.match(message, new RegExp(`^ +1\\.0\\d +\\d+ B +${escapeRegExp(leakCase.expectedClass!)}$`, 'm'));
+          assert.match(
+            message,
+            new RegExp(`^ +1\\.0\\d +\\d+ B +${escapeRegExp(leakCase.expectedClass!)}$`, 'm'),
+          );
           assert.match(
             message,
             new RegExp(
