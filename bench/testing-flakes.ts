@@ -3,7 +3,8 @@
 // never fail and the leaks must always fail. Records the time of each judgement (wall and CPU,
 // the first in a process apart: it also warms up the measurement itself). Writes
 // bench/results/testing-flakes.{md,json}.
-// Usage: node dist/bench/testing-flakes.js [runs] [runtimes, e.g. system,24.21.0]
+// Usage: node dist/bench/testing-flakes.js [runs] [runtimes, e.g. system,24.21.0] [groups: clean,leaking]
+// The results are rewritten after every run, so an interrupted benchmark keeps what it measured.
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ const repository = fileURLToPath(new URL('../../', import.meta.url));
 const runner = fileURLToPath(new URL('../test/helpers/leak-cases-run.js', import.meta.url));
 const runs = Number(process.argv[2] ?? 20);
 const runtimes = (process.argv[3] ?? 'system,24.21.0').split(',');
+const groups = process.argv[4] ?? 'clean,leaking';
 
 interface CaseSummary {
   node: string;
@@ -40,12 +42,72 @@ const outcomes: CaseOutcome[] = [];
 for (const runtime of runtimes) {
   const node = nodeBinary(runtime);
   for (let run = 1; run <= runs; run++) {
-    const output = execFileSync(node, [runner, 'clean,leaking'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const output = execFileSync(node, [runner, groups], { encoding: 'utf8', maxBuffer: 1 << 26 });
     const lines = output.trim().split('\n');
     outcomes.push(...lines.map((line) => JSON.parse(line) as CaseOutcome));
     const wrong = outcomes.slice(-lines.length).filter(isWrong).length;
     console.error(`${runtime} run ${run}/${runs}: ${wrong} wrong, load ${currentLoadAverage()}`);
+    writeResults();
   }
+}
+
+function writeResults(): void {
+  const keys = [...new Set(outcomes.map((outcome) => `${outcome.nodeVersion}\t${outcome.name}`))];
+  const summaries = keys.map((key) =>
+    summarize(outcomes.filter((outcome) => `${outcome.nodeVersion}\t${outcome.name}` === key)),
+  );
+  const later = (version: string) =>
+    outcomes.filter(
+      (outcome) => outcome.nodeVersion === version && outcome.group === 'clean' && outcome.indexInProcess > 0,
+    );
+  const firsts = (version: string) =>
+    outcomes.filter((outcome) => outcome.nodeVersion === version && outcome.indexInProcess === 0);
+  const versions = [...new Set(outcomes.map((outcome) => outcome.nodeVersion))];
+  const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+  const machine = { ...describeMachine(), loadAverage: loadAtStart, loadAverageAtEnd: currentLoadAverage() };
+  const lines = [
+    '# Leak tests: flakes, sensitivity and time per judgement',
+    '',
+    `- Date: ${started.toISOString()}`,
+    `- Command: \`npm run bench:testing -- ${runs} ${runtimes.join(',')} ${groups}\``,
+    `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB; 1-minute load average ${machine.loadAverage} at start, ${machine.loadAverageAtEnd} at the end`,
+    `- Each run is a fresh process running the cases of test/helpers/leak-cases.ts (${groups.replace(',', ', then ')}) with \`measureLeak(fn)\` and default options (8 batches of 100 calls after 100 warm-up calls); ${outcomes.length} judgements so far.`,
+    '- Wrong: a clean case judged growing, or a leak not judged growing. CPU: user + system time of the whole',
+    "  process (all threads) during the judgement; wall time depends on the machine's load, CPU time much less.",
+    '',
+    '| Node | Case | Runs | Wrong | Verdicts | Objects per call | Wall s (median / max) | CPU s (median / max) |',
+    '| --- | --- | ---: | ---: | --- | --- | --- | --- |',
+    ...summaries.map(
+      (row) =>
+        `| ${row.node} | ${row.group}: ${row.name} | ${row.runs} | ${row.wrong} | ${Object.entries(
+          row.verdicts,
+        )
+          .map(([verdict, count]) => `${verdict} ${count}`)
+          .join(
+            ', ',
+          )} | ${row.objectsPerCall.min.toFixed(2)} – ${row.objectsPerCall.max.toFixed(2)} | ${seconds(row.medianWallMs)} / ${seconds(row.maxWallMs)} | ${seconds(row.medianCpuMs)} / ${seconds(row.maxCpuMs)} |`,
+    ),
+    '',
+    'Time per clean judgement, apart from the first of each process (which also warms up the measurement:',
+    '10 warm-up ticks instead of 4):',
+    '',
+    '| Node | Clean judgements | Wall s (median / max) | CPU s (median / max) | First in process: wall s / CPU s (median) |',
+    '| --- | ---: | --- | --- | --- |',
+    ...versions.map((version) => {
+      const rows = later(version);
+      const first = firsts(version);
+      return `| ${version} | ${rows.length} | ${seconds(median(rows.map((row) => row.wallMs)))} / ${seconds(Math.max(...rows.map((row) => row.wallMs)))} | ${seconds(median(rows.map((row) => row.cpuMs)))} / ${seconds(Math.max(...rows.map((row) => row.cpuMs)))} | ${seconds(median(first.map((row) => row.wallMs)))} / ${seconds(median(first.map((row) => row.cpuMs)))} |`;
+    }),
+    '',
+  ];
+  const results = join(repository, 'bench', 'results');
+  writeFileSync(join(results, 'testing-flakes.md'), `${lines.join('\n')}\n`);
+  writeFileSync(
+    join(results, 'testing-flakes.json'),
+    `${JSON.stringify({ machine, runs, summaries }, null, 2)}\n`,
+  );
+  formatResults([join(results, 'testing-flakes.md'), join(results, 'testing-flakes.json')]);
 }
 
 function isWrong(outcome: CaseOutcome): boolean {
@@ -76,59 +138,3 @@ function summarize(selected: CaseOutcome[]): CaseSummary {
     maxCpuMs: Math.max(...selected.map((outcome) => outcome.cpuMs)),
   };
 }
-
-const keys = [...new Set(outcomes.map((outcome) => `${outcome.nodeVersion}\t${outcome.name}`))];
-const summaries = keys.map((key) =>
-  summarize(outcomes.filter((outcome) => `${outcome.nodeVersion}\t${outcome.name}` === key)),
-);
-const later = (version: string) =>
-  outcomes.filter(
-    (outcome) => outcome.nodeVersion === version && outcome.group === 'clean' && outcome.indexInProcess > 0,
-  );
-const firsts = (version: string) =>
-  outcomes.filter((outcome) => outcome.nodeVersion === version && outcome.indexInProcess === 0);
-const versions = [...new Set(outcomes.map((outcome) => outcome.nodeVersion))];
-const seconds = (ms: number) => (ms / 1000).toFixed(2);
-
-const machine = { ...describeMachine(), loadAverage: loadAtStart, loadAverageAtEnd: currentLoadAverage() };
-const lines = [
-  '# Leak tests: flakes, sensitivity and time per judgement',
-  '',
-  `- Date: ${started.toISOString()}`,
-  `- Command: \`npm run bench:testing\` (\`node dist/bench/testing-flakes.js ${runs} ${runtimes.join(',')}\`)`,
-  `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB; 1-minute load average ${machine.loadAverage} at start, ${machine.loadAverageAtEnd} at the end`,
-  `- Each run is a fresh process running the four clean cases, then the four leaks, of test/helpers/leak-cases.ts with \`measureLeak(fn)\` and default options (8 batches of 100 calls after 100 warm-up calls).`,
-  '- Wrong: a clean case judged growing, or a leak not judged growing. CPU: user + system time of the whole',
-  "  process (all threads) during the judgement; wall time depends on the machine's load, CPU time much less.",
-  '',
-  '| Node | Case | Runs | Wrong | Verdicts | Objects per call | Wall s (median / max) | CPU s (median / max) |',
-  '| --- | --- | ---: | ---: | --- | --- | --- | --- |',
-  ...summaries.map(
-    (row) =>
-      `| ${row.node} | ${row.group}: ${row.name} | ${row.runs} | ${row.wrong} | ${Object.entries(row.verdicts)
-        .map(([verdict, count]) => `${verdict} ${count}`)
-        .join(
-          ', ',
-        )} | ${row.objectsPerCall.min.toFixed(2)} – ${row.objectsPerCall.max.toFixed(2)} | ${seconds(row.medianWallMs)} / ${seconds(row.maxWallMs)} | ${seconds(row.medianCpuMs)} / ${seconds(row.maxCpuMs)} |`,
-  ),
-  '',
-  'Time per clean judgement, apart from the first of each process (which also warms up the measurement:',
-  '10 warm-up ticks instead of 4):',
-  '',
-  '| Node | Clean judgements | Wall s (median / max) | CPU s (median / max) | First in process: wall s / CPU s (median) |',
-  '| --- | ---: | --- | --- | --- |',
-  ...versions.map((version) => {
-    const rows = later(version);
-    const first = firsts(version);
-    return `| ${version} | ${rows.length} | ${seconds(median(rows.map((row) => row.wallMs)))} / ${seconds(Math.max(...rows.map((row) => row.wallMs)))} | ${seconds(median(rows.map((row) => row.cpuMs)))} / ${seconds(Math.max(...rows.map((row) => row.cpuMs)))} | ${seconds(median(first.map((row) => row.wallMs)))} / ${seconds(median(first.map((row) => row.cpuMs)))} |`;
-  }),
-  '',
-];
-const results = join(repository, 'bench', 'results');
-writeFileSync(join(results, 'testing-flakes.md'), `${lines.join('\n')}\n`);
-writeFileSync(
-  join(results, 'testing-flakes.json'),
-  `${JSON.stringify({ machine, runs, summaries }, null, 2)}\n`,
-);
-formatResults([join(results, 'testing-flakes.md'), join(results, 'testing-flakes.json')]);
-console.log(lines.join('\n'));
