@@ -2,9 +2,12 @@
 
 export { type BisectOptions, runBisect } from './bisect.js';
 export { describeEnvironment } from './environment.js';
+export { makePrivateDirectory, writeJsonAtomically } from './files.js';
 export { type MatrixOptions, runMatrix } from './matrix.js';
+export { measureSnapshot, type SnapshotMeasurement } from './measure-snapshot.js';
 export type {
   BisectRecord,
+  Invocation,
   MatrixRecord,
   RunOutcome,
   RunRecord,
@@ -13,6 +16,15 @@ export type {
   StructureEntry,
   TrackEntry,
 } from './result.js';
-export { RUN_SCHEMA_VERSION } from './result.js';
+export { classEntries, RUN_SCHEMA_VERSION, structureEntries } from './result.js';
 export { type RunEvent, type RunOptions, runScenario } from './run-scenario.js';
 export { resolveScenario, type ScenarioSource } from './scenario-source.js';
+export {
+  DIFF_SCHEMA_VERSION,
+  type DiffRecord,
+  diffRecord,
+  SUMMARY_SCHEMA_VERSION,
+  type SummaryRecord,
+  summaryRecord,
+} from './snapshot-records.js';
+export { typeStrippingOf } from './typescript.js';
