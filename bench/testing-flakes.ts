@@ -4,6 +4,7 @@
 // the first in a process apart: it also warms up the measurement itself). Writes
 // bench/results/testing-flakes.{md,json}.
 // Usage: node dist/bench/testing-flakes.js [runs] [runtimes, e.g. system,24.21.0] [groups: clean,leaking]
+//   [runs per process: 1 = a fresh process per run]
 // The results are rewritten after every run, so an interrupted benchmark keeps what it measured.
 
 import { execFileSync } from 'node:child_process';
@@ -20,6 +21,7 @@ const runner = fileURLToPath(new URL('../test/helpers/leak-cases-run.js', import
 const runs = Number(process.argv[2] ?? 20);
 const runtimes = (process.argv[3] ?? 'system,24.21.0').split(',');
 const groups = process.argv[4] ?? 'clean,leaking';
+const runsPerProcess = Number(process.argv[5] ?? 1);
 
 interface CaseSummary {
   node: string;
@@ -41,12 +43,13 @@ const started = new Date();
 const outcomes: CaseOutcome[] = [];
 for (const runtime of runtimes) {
   const node = nodeBinary(runtime);
-  for (let run = 1; run <= runs; run++) {
-    const output = execFileSync(node, [runner, groups], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  for (let run = runsPerProcess; run <= runs; run += runsPerProcess) {
+    const args = [runner, groups, String(runsPerProcess)];
+    const output = execFileSync(node, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
     const lines = output.trim().split('\n');
     outcomes.push(...lines.map((line) => JSON.parse(line) as CaseOutcome));
     const wrong = outcomes.slice(-lines.length).filter(isWrong).length;
-    console.error(`${runtime} run ${run}/${runs}: ${wrong} wrong, load ${currentLoadAverage()}`);
+    console.error(`${runtime} runs to ${run}/${runs}: ${wrong} wrong, load ${currentLoadAverage()}`);
     writeResults();
   }
 }
@@ -70,9 +73,9 @@ function writeResults(): void {
     '# Leak tests: flakes, sensitivity and time per judgement',
     '',
     `- Date: ${started.toISOString()}`,
-    `- Command: \`npm run bench:testing -- ${runs} ${runtimes.join(',')} ${groups}\``,
+    `- Command: \`npm run bench:testing -- ${runs} ${runtimes.join(',')} ${groups} ${runsPerProcess}\``,
     `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB; 1-minute load average ${machine.loadAverage} at start, ${machine.loadAverageAtEnd} at the end`,
-    `- Each run is a fresh process running the cases of test/helpers/leak-cases.ts (${groups.replace(',', ', then ')}) with \`measureLeak(fn)\` and default options (8 batches of 100 calls after 100 warm-up calls); ${outcomes.length} judgements so far.`,
+    `- ${runsPerProcess === 1 ? 'Each run is a fresh process' : `Runs share processes, ${runsPerProcess} to a process,`} running the cases of test/helpers/leak-cases.ts (${groups.replace(',', ', then ')}) with \`measureLeak(fn)\` and default options (8 batches of 100 calls after 100 warm-up calls); ${outcomes.length} judgements so far.`,
     '- Wrong: a clean case judged growing, or a leak not judged growing. CPU: user + system time of the whole',
     "  process (all threads) during the judgement; wall time depends on the machine's load, CPU time much less.",
     '',

@@ -1,6 +1,7 @@
 // Runs the leak tests' own cases in this process and prints one JSON line per case: what the
 // tests and the flake benchmark check when the cases must run under another Node binary.
-// Usage: node dist/test/helpers/leak-cases-run.js [groups], groups = leaking,clean (the default) in that order
+// Usage: node dist/test/helpers/leak-cases-run.js groups [repeats], groups e.g. leaking,clean
+// (in that order), all of them `repeats` times (default 1)
 
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
