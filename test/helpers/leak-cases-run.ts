@@ -58,14 +58,16 @@ export async function runCase(leakCase: LeakCase, group: CaseOutcome['group']): 
 
 const groups = { leaking: leakingCases, clean: cleanCases } as const;
 
-async function main(which: string): Promise<void> {
-  for (const group of which.split(',')) {
-    if (group !== 'leaking' && group !== 'clean')
-      throw new Error(`unknown case group ${group}: leaking or clean`);
-    for (const leakCase of groups[group]) console.log(JSON.stringify(await runCase(leakCase, group)));
+async function main(which: string, repeats: number): Promise<void> {
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    for (const group of which.split(',')) {
+      if (group !== 'leaking' && group !== 'clean') throw new Error(`unknown case group ${group}`);
+      for (const leakCase of groups[group]) console.log(JSON.stringify(await runCase(leakCase, group)));
+    }
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await main(process.argv[2] ?? 'leaking,clean');
+// Only with a group named: `node --test dist/test/` (npm test) also runs the files under test/.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url) && process.argv[2]) {
+  await main(process.argv[2], Number(process.argv[3] ?? 1));
 }
