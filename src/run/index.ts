@@ -3,6 +3,8 @@
 export { type BisectOptions, runBisect } from './bisect.js';
 export { describeEnvironment } from './environment.js';
 export { type MatrixOptions, runMatrix } from './matrix.js';
+export { type LoadedShard, loadShard, mergeShards, type ShardableRecord } from './merge.js';
+export { mapWithJobs } from './pool.js';
 export type {
   BisectRecord,
   MatrixRecord,
@@ -16,3 +18,13 @@ export type {
 export { RUN_SCHEMA_VERSION } from './result.js';
 export { type RunEvent, type RunOptions, runScenario } from './run-scenario.js';
 export { resolveScenario, type ScenarioSource } from './scenario-source.js';
+export { formatShard, parseShard, type ShardSpec, shardItems } from './shard.js';
+export {
+  planSweepVersions,
+  runSweep,
+  type SweepOptions,
+  sweepScenarioNames,
+  type VersionSelection,
+} from './sweep.js';
+export { defaultSweepCacheDir } from './sweep-cache.js';
+export type { SweepCell, SweepRecord } from './sweep-record.js';
