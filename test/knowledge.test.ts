@@ -148,6 +148,9 @@ describe('heapdrift doctor', () => {
   test('an unknown entry id is one line, exit 2', () => {
     const result = heapdrift(['doctor', '--node', '22.14.0', '--only', 'nope']);
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /^heapdrift: --only: no knowledge-base entry nope \(known: .*\)\n$/);
+    assert.match(
+      result.stderr,
+      /^heapdrift: ERR_HEAPDRIFT_OPTION: --only: no knowledge-base entry nope \(known: .*\)\n$/,
+    );
   });
 });

@@ -72,7 +72,7 @@ describe('merge of matrix shards', () => {
     const other = matrixShard('bounded-cache', '2/2');
     oneLineRefusal(
       [files[0]!, join(other.directory, 'matrix.json')],
-      /^heapdrift: merge: .*: scenario "bounded-cache", but .* has "map-leak": not shards of one run\n$/,
+      /^heapdrift: ERR_HEAPDRIFT_MERGE: merge: .*: scenario "bounded-cache", but .* has "map-leak": not shards of one run\n$/,
     );
   });
 

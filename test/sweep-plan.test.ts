@@ -34,7 +34,9 @@ describe('shards', () => {
       assert.throws(
         () => parseShard(bad),
         (error: unknown) =>
-          error instanceof UserError && error.code === 'ERR_HEAPDRIFT_SHARD' && /--shard/.test(error.message),
+          error instanceof UserError &&
+          error.code === 'ERR_HEAPDRIFT_OPTION' &&
+          /--shard/.test(error.message),
       );
     }
   });

@@ -110,7 +110,10 @@ describe('sweep, shards and merge on real runtimes', () => {
       assert.match(result.stderr, pattern);
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
     };
-    refuse([shardFiles[0]!], /^heapdrift: merge: shard 2\/2 missing: give every shard\n$/);
+    refuse(
+      [shardFiles[0]!],
+      /^heapdrift: ERR_HEAPDRIFT_MERGE: merge: shard 2\/2 missing: give every shard\n$/,
+    );
     refuse([shardFiles[0]!, shardFiles[0]!], /shard 1\/2 is also in/);
     refuse([shardFiles[0]!, join(unsharded.directory, 'sweep.json')], /not a shard \(made without --shard\)/);
   });

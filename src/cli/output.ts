@@ -1,7 +1,7 @@
 // How the CLI writes: results to stdout, diagnostics to stderr, errors as one line.
 
-import { UserError } from '../errors.js';
-import { SnapshotFormatError } from '../snapshot/errors.js';
+import { PathPatternError } from '../analysis/index.js';
+import { isUserError } from '../errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_LEAK = 1;
@@ -11,19 +11,38 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** One line for the user; the stack only with HEAPDRIFT_DEBUG=1. */
+/** One line for the user, `heapdrift: <code>: <message>`; the stack only with HEAPDRIFT_DEBUG=1. */
 export function reportError(error: unknown): number {
   const debug = process.env.HEAPDRIFT_DEBUG === '1';
-  if (error instanceof UserError || error instanceof SnapshotFormatError) {
-    process.stderr.write(`heapdrift: ${error.message}\n`);
+  if (isUserError(error)) {
+    printErrorLine(error.code, error.message);
+  } else if (error instanceof PathPatternError) {
+    printErrorLine('ERR_HEAPDRIFT_PATH_PATTERN', error.message);
   } else if (isSystemError(error)) {
-    process.stderr.write(`heapdrift: ${systemErrorMessage(error)}\n`);
+    printErrorLine(error.code, systemErrorMessage(error));
   } else {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`heapdrift: internal error: ${message} (set HEAPDRIFT_DEBUG=1 for details)\n`);
+    printErrorLine(
+      'ERR_HEAPDRIFT_INTERNAL',
+      `internal error: ${message} (set HEAPDRIFT_DEBUG=1 for details)`,
+    );
   }
   if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return EXIT_ERROR;
+}
+
+/** The one error line: the message's own line breaks are folded so it stays one line. */
+export function printErrorLine(code: string, message: string): void {
+  process.stderr.write(`heapdrift: ${code}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+}
+
+/** Commander's own usage errors ("error: unknown option '--x'") as one heapdrift error line. */
+export function usageErrorLine(commanderText: string): string {
+  const message = commanderText
+    .trim()
+    .replace(/^error:\s*/, '')
+    .replace(/\s*\n\s*/g, ' ');
+  return `heapdrift: ERR_HEAPDRIFT_USAGE: ${message} (see heapdrift --help)\n`;
 }
 
 interface SystemError extends Error {
@@ -49,7 +68,7 @@ function systemErrorMessage(error: SystemError): string {
     case 'ENOSPC':
       return `${where}: no space left on the device`;
     default:
-      return `${where ? `${where}: ` : ''}${error.code} (${error.syscall})`;
+      return `${where ? `${where}: ` : ''}${error.syscall} failed`;
   }
 }
 

@@ -1,6 +1,5 @@
 // Reports of runs, matrices and bisections: terminal, JSON, Markdown and HTML.
 
-export { type ChartGroup, type ChartLine, chartGroups } from './chart-groups.js';
 export {
   formatBytes,
   formatChange,
@@ -11,7 +10,8 @@ export {
   metricName,
   sparkline,
   table,
-} from './format.js';
+} from '../format/index.js';
+export { type ChartGroup, type ChartLine, chartGroups } from './chart-groups.js';
 export { formatHtml, type HtmlOptions } from './html.js';
 export { formatJson } from './json.js';
 export { type LoadedReport, loadReport, parseRecord, reportRuns, type SavedRecord } from './load.js';

@@ -4,7 +4,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { type ErrorCode, UserError } from '../errors.js';
 import { type MatrixRecord, RUN_SCHEMA_VERSION } from './result.js';
 import type { SweepRecord } from './sweep-record.js';
 
@@ -19,7 +19,7 @@ const SHARD_FILES = ['matrix.json', 'sweep.json'];
 
 /** Reads a shard record: a matrix.json / sweep.json file or the directory holding one. */
 export function loadShard(path: string): LoadedShard {
-  if (!existsSync(path)) throw mergeError(`${path}: no such file or directory`);
+  if (!existsSync(path)) throw mergeError(`${path}: no such file or directory`, 'ERR_HEAPDRIFT_NOT_FOUND');
   let file = path;
   if (statSync(path).isDirectory()) {
     const found = SHARD_FILES.map((name) => join(path, name)).find((candidate) => existsSync(candidate));
@@ -94,6 +94,7 @@ function checkSameFamily(first: LoadedShard, other: LoadedShard): void {
   if (b.schemaVersion > RUN_SCHEMA_VERSION)
     throw mergeError(
       `${other.file}: schemaVersion ${b.schemaVersion} is newer than this heapdrift reads (${RUN_SCHEMA_VERSION})`,
+      'ERR_HEAPDRIFT_RECORD_VERSION',
     );
   if (a.schemaVersion !== b.schemaVersion) throw differ('schemaVersion', a.schemaVersion, b.schemaVersion);
   if (a.kind !== b.kind) throw differ('kind', a.kind, b.kind);
@@ -129,6 +130,6 @@ function checkShardSet(shards: LoadedShard[]): void {
     );
 }
 
-function mergeError(message: string): UserError {
-  return new UserError(`merge: ${message}`, 'ERR_HEAPDRIFT_MERGE');
+function mergeError(message: string, code: ErrorCode = 'ERR_HEAPDRIFT_MERGE'): UserError {
+  return new UserError(`merge: ${message}`, code);
 }

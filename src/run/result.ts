@@ -67,11 +67,23 @@ export interface RunRecord {
     everyIterations: number | null;
     everyMs: number | null;
     warmupSnapshots: number;
+    /** `--duration`: the run stops after this long (absent in records written before it existed). */
+    durationMs?: number | null;
   };
   startedAt: string;
   endedAt: string | null;
   wallMs: number;
-  exit: { reason: ExitReason; code: number | null; signal: string | null } | null;
+  exit: {
+    reason: ExitReason;
+    code: number | null;
+    signal: string | null;
+    /** The program's last stderr lines (its error and stack on a crash); absent in older records. */
+    lastStderr?: string[];
+  } | null;
+  /** How the program was started: runtime flags, script arguments, added environment. */
+  invocation?: Invocation;
+  /** The program's whole stdout and stderr, files in the run directory (0600). */
+  output?: { stdout: string; stderr: string };
   xUnit: 'iteration' | 'ms';
   snapshots: SnapshotRow[];
   tracks: TrackEntry[];
@@ -79,6 +91,15 @@ export interface RunRecord {
   structures: StructureEntry[];
   /** Classes whose totals were tested, growing first, at most 20. */
   classes: (JudgedSeries & { className: string })[];
+}
+
+export interface Invocation {
+  /** Flags for the runtime (`--node-arg`), heapdrift's own (--expose-gc, the agent) not included. */
+  nodeArgs: string[];
+  /** Arguments after the script (`--`): its process.argv[2...]. */
+  scriptArgs: string[];
+  /** Variables added to the environment (`--env K=V`). */
+  env: Record<string, string>;
 }
 
 export interface Environment {

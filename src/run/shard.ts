@@ -16,7 +16,7 @@ export function parseShard(text: string, flag = '--shard'): ShardSpec {
   if (!match || count < 1 || index < 1 || index > count)
     throw new UserError(
       `${flag} ${JSON.stringify(text)}: expected i/n with 1 <= i <= n, e.g. 1/4`,
-      'ERR_HEAPDRIFT_SHARD',
+      'ERR_HEAPDRIFT_OPTION',
     );
   return { index, count };
 }

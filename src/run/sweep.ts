@@ -57,7 +57,10 @@ export function sweepScenarioNames(spec: string | undefined): string[] {
     ),
   ];
   if (names.length === 0)
-    throw new UserError('--scenarios: give "all" or names, e.g. retained-maps,timer-primitive');
+    throw new UserError(
+      '--scenarios: give "all" or names, e.g. retained-maps,timer-primitive',
+      'ERR_HEAPDRIFT_OPTION',
+    );
   for (const name of names) resolveScenario(name); // throws one line for an unknown name or file
   return names;
 }
@@ -65,12 +68,15 @@ export function sweepScenarioNames(spec: string | undefined): string[] {
 export async function planSweepVersions(selection: VersionSelection): Promise<string[]> {
   const since = selection.since;
   if (since !== undefined && semver.valid(since) === null)
-    throw new UserError(`--since "${since}": expected a version such as 22.10.0`);
+    throw new UserError(`--since "${since}": expected a version such as 22.10.0`, 'ERR_HEAPDRIFT_OPTION');
   let versions: string[];
   if (selection.versions) {
     for (const version of selection.versions)
       if (semver.valid(version) === null)
-        throw new UserError(`--versions: "${version}" is not an exact version such as 22.14.0`);
+        throw new UserError(
+          `--versions: "${version}" is not an exact version such as 22.14.0`,
+          'ERR_HEAPDRIFT_OPTION',
+        );
     versions = [...new Set(selection.versions)];
   } else {
     const released = await listReleasedVersions();
@@ -82,7 +88,10 @@ export async function planSweepVersions(selection: VersionSelection): Promise<st
   }
   const chosen = versions.filter((version) => since === undefined || semver.gte(version, since));
   if (chosen.length === 0)
-    throw new UserError('no released Node.js version matches --lines/--versions and --since');
+    throw new UserError(
+      'no released Node.js version matches --lines/--versions and --since',
+      'ERR_HEAPDRIFT_OPTION',
+    );
   return chosen.sort(semver.compare);
 }
 

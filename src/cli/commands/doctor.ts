@@ -1,7 +1,6 @@
 // `heapdrift doctor [--node V] [--probe]`: which known runtime leaks affect a Node.js version,
 // from the measured knowledge base; with --probe each leak's scenario also runs live there.
 
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { UserError } from '../../errors.js';
@@ -10,6 +9,7 @@ import { colorFor, table, verdictLabel } from '../../report/index.js';
 import { type RunOutcome, runScenario } from '../../run/index.js';
 import { resolveVersion } from '../../runtimes/index.js';
 import { action, EXIT_LEAK, EXIT_OK, printJson } from '../output.js';
+import { runsDirOf } from '../run-flags.js';
 
 interface DoctorFlags {
   node?: string;
@@ -58,6 +58,7 @@ async function doctorCommand(flags: DoctorFlags): Promise<number> {
     if (unknown.length > 0)
       throw new UserError(
         `--only: no knowledge-base entry ${unknown.join(', ')} (known: ${entries.map((loaded) => loaded.entry.id).join(', ')})`,
+        'ERR_HEAPDRIFT_OPTION',
       );
     entries = entries.filter((loaded) => ids.includes(loaded.entry.id));
   }
@@ -81,7 +82,7 @@ async function probe(
   const run = await runScenario({
     scenario: answer.scenario,
     node: version,
-    runsDir: resolve(flags.runsDir ?? process.env.HEAPDRIFT_RUNS_DIR ?? '.heapdrift/runs'),
+    runsDir: runsDirOf(flags.runsDir),
     cacheDir: flags.cacheDir,
     command: `heapdrift run ${answer.scenario} --node ${version}`,
   });

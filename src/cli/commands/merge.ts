@@ -1,12 +1,13 @@
 // `heapdrift merge <records or dirs…>`: joins the shards of a matrix or sweep (made with
 // --shard i/n, e.g. on CI runners) into one record and report, same schema as unsharded.
 
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { colorFor, formatMatrix } from '../../report/index.js';
-import { makePrivateDirectory, writeJsonAtomically } from '../../run/files.js';
+import { makePrivateDirectory, makeRunsDirectory, writeJsonAtomically } from '../../run/files.js';
 import { loadShard, type MatrixRecord, mergeShards } from '../../run/index.js';
 import { action, printJson } from '../output.js';
+import { runsDirOf } from '../run-flags.js';
 import { exitCodeOf } from './run.js';
 import { printSweep } from './sweep.js';
 
@@ -41,11 +42,12 @@ Exit codes otherwise as the merged command's: matrix 1 when a version leaks, swe
 
 async function mergeCommand(paths: string[], flags: MergeFlags): Promise<number> {
   const shards = paths.map((path) => loadShard(path));
-  const runsDir = resolve(flags.runsDir ?? process.env.HEAPDRIFT_RUNS_DIR ?? '.heapdrift/runs');
+  const runsDir = runsDirOf(flags.runsDir);
   const first = shards[0]!.record;
   const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-merged-${first.kind}`;
   const directory = join(runsDir, id);
   const merged = mergeShards(shards, directory, id);
+  makeRunsDirectory(runsDir);
   makePrivateDirectory(directory);
   writeJsonAtomically(join(directory, `${merged.kind}.json`), merged);
   if (merged.kind === 'sweep') return printSweep(merged, flags, directory);

@@ -23,6 +23,7 @@ import {
 } from '../../run/index.js';
 import { parseCount } from '../flags.js';
 import { action, EXIT_ERROR, EXIT_LEAK, EXIT_OK, printJson } from '../output.js';
+import { commandLine, runsDirOf, whileStoppable } from '../run-flags.js';
 
 interface SweepFlags {
   lines?: string;
@@ -92,7 +93,7 @@ async function sweepCommand(flags: SweepFlags): Promise<number> {
   const scenarios = sweepScenarioNames(flags.scenarios);
   const pick = flags.pick ?? 'all';
   if (pick !== 'all' && pick !== 'minor' && pick !== 'latest')
-    throw new UserError(`--pick "${pick}": expected all, minor or latest`);
+    throw new UserError(`--pick "${pick}": expected all, minor or latest`, 'ERR_HEAPDRIFT_OPTION');
   const versions = await planSweepVersions({
     lines: flags.lines === undefined ? undefined : parseLines(flags.lines),
     since: flags.since,
@@ -106,10 +107,7 @@ async function sweepCommand(flags: SweepFlags): Promise<number> {
   if (snapshots !== undefined) schedule.snapshots = snapshots;
   if (everyIterations !== undefined) schedule.everyIterations = everyIterations;
   if (warmupSnapshots !== undefined) schedule.warmupSnapshots = warmupSnapshots;
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.on('SIGINT', onSignal);
-  try {
+  return whileStoppable(async (signal) => {
     const record = await runSweep({
       scenarios,
       versions,
@@ -118,10 +116,10 @@ async function sweepCommand(flags: SweepFlags): Promise<number> {
       jobs: parseCount(flags.jobs, '--jobs', 1) ?? 1,
       resultsDir: flags.cache === false ? undefined : resolve(flags.resultsDir ?? defaultSweepCacheDir()),
       fresh: flags.fresh ?? false,
-      runsDir: resolve(flags.runsDir ?? process.env.HEAPDRIFT_RUNS_DIR ?? '.heapdrift/runs'),
+      runsDir: runsDirOf(flags.runsDir),
       cacheDir: flags.cacheDir,
-      command: `heapdrift ${process.argv.slice(2).join(' ')}`,
-      signal: controller.signal,
+      command: commandLine(),
+      signal,
       onCellStart: (scenario, version) => {
         if (!flags.quiet) process.stderr.write(`sweep: running ${scenario} on Node ${version}\n`);
       },
@@ -133,9 +131,7 @@ async function sweepCommand(flags: SweepFlags): Promise<number> {
       },
     });
     return printSweep(record, flags);
-  } finally {
-    process.off('SIGINT', onSignal);
-  }
+  });
 }
 
 /** Prints and writes a sweep's report (also used by `merge`); returns the exit code. */
@@ -164,7 +160,8 @@ export function printSweep(
 
 function parseLines(text: string): number[] {
   return listOf(text).map((item) => {
-    if (!/^\d+$/.test(item)) throw new UserError(`--lines "${text}": expected majors such as 20,22,24`);
+    if (!/^\d+$/.test(item))
+      throw new UserError(`--lines "${text}": expected majors such as 20,22,24`, 'ERR_HEAPDRIFT_OPTION');
     return Number(item);
   });
 }
