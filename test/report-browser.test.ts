@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { MatrixRecord } from '../src/run/result.js';
+import { missingTool } from './helpers/missing-tool.js';
 import { cliPath, distRoot, fixtureTracks, reportFixture } from './report-fixture.js';
 
 /** Debian's chromium; HEAPDRIFT_CHROMIUM names another build. */
@@ -26,7 +27,9 @@ const CHROMIUM_ARGS = [
 ];
 
 test('the HTML report of a matrix renders every chart in chromium, offline and without errors', {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install chromium)`,
+  skip: existsSync(CHROMIUM)
+    ? false
+    : missingTool(CHROMIUM, 'apt-get install chromium, or set HEAPDRIFT_CHROMIUM'),
 }, async () => {
   const fixture = await reportFixture();
   const matrix = JSON.parse(readFileSync(join(fixture.matrixDir, 'matrix.json'), 'utf8')) as MatrixRecord;

@@ -322,7 +322,7 @@ describe('interrupted, newer and missing records', () => {
     assert.equal(stdout, '');
     assert.equal(
       stderr,
-      `heapdrift: ${file}: schemaVersion 2 is newer than this heapdrift reads (1); upgrade heapdrift\n`,
+      `heapdrift: ERR_HEAPDRIFT_RECORD_VERSION: ${file}: schemaVersion 2 is newer than this heapdrift reads (1); upgrade heapdrift\n`,
     );
   });
 
@@ -330,16 +330,22 @@ describe('interrupted, newer and missing records', () => {
     const missing = join(tmpdir(), 'heapdrift-no-such-run');
     const gone = heapdrift(['report', missing]);
     assert.equal(gone.code, 2);
-    assert.equal(gone.stderr, `heapdrift: ${missing}: no such run, matrix or bisect directory\n`);
+    assert.equal(
+      gone.stderr,
+      `heapdrift: ERR_HEAPDRIFT_NOT_FOUND: ${missing}: no such run, matrix or bisect directory\n`,
+    );
     const empty = mkdtempSync(join(tmpdir(), 'heapdrift-report-'));
     const none = heapdrift(['report', empty]);
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /^heapdrift: .*: no run\.json, matrix\.json or bisect\.json here/);
+    assert.match(
+      none.stderr,
+      /^heapdrift: ERR_HEAPDRIFT_RECORD: .*: no run\.json, matrix\.json or bisect\.json here/,
+    );
     const nowhere = heapdrift(['report', fixture.runDir, '--output', join(missing, 'report.md')]);
     assert.equal(nowhere.code, 2);
     assert.equal(
       nowhere.stderr,
-      `heapdrift: --output ${join(missing, 'report.md')}: the directory ${missing} does not exist\n`,
+      `heapdrift: ERR_HEAPDRIFT_NOT_FOUND: --output ${join(missing, 'report.md')}: the directory ${missing} does not exist\n`,
     );
     const badFormat = heapdrift(['report', fixture.runDir, '--format', 'pdf']);
     assert.equal(badFormat.code, 2);

@@ -12,6 +12,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../src/errors.js';
 import { binaryPackageName, installRuntime, listInstalledRuntimes } from '../src/runtimes/index.js';
+import { missingTool } from './helpers/missing-tool.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'heapdrift-runtimes-integrity-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -46,7 +47,7 @@ function canMountPrivateTmpfs(): boolean {
 
 test('a full disk fails the install with one line and leaves nothing', async (t) => {
   if (!canMountPrivateTmpfs()) {
-    t.skip('needs `unshare -m` and mount (root on Linux) to make a small full filesystem');
+    t.skip(missingTool('`unshare -m` and mount', 'root on Linux, to make a small full filesystem'));
     return;
   }
   const cacheDir = join(scratch, 'small-disk');

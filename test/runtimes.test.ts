@@ -192,7 +192,10 @@ describe('installing from the registry', () => {
       (error: { code: number; stderr: string }) => {
         assert.equal(error.code, 2, error.stderr);
         assert.equal(error.stderr.trim().split('\n').length, 1, error.stderr);
-        assert.match(error.stderr, /^heapdrift: node spec "twenty-two" is not a version/);
+        assert.match(
+          error.stderr,
+          /^heapdrift: ERR_HEAPDRIFT_RUNTIME_SPEC: node spec "twenty-two" is not a version/,
+        );
         return true;
       },
     );

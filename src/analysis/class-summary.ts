@@ -14,6 +14,7 @@
 // - objects with self size 0 are instances too (DevTools leaves them out).
 
 import type { HeapGraph } from '../snapshot/graph.js';
+import { bucketByClass } from './class-buckets.js';
 import { buildDominatedNodes, type DominatorTree } from './dominators.js';
 
 export interface ClassSummaryOptions {
@@ -66,7 +67,7 @@ export function summarizeClasses(
 ): ClassSummary {
   const topInstanceCount = options.topInstanceCount ?? 5;
   const selfSizes = options.selfSizes ?? graphSelfSizes(graph);
-  const { classIds, classNames } = assignClassIds(graph, options.classNameOf);
+  const { classIds, classNames } = bucketByClass(graph, { classNameOf: options.classNameOf });
   const classCount = classNames.length;
   const counts = new Float64Array(classCount);
   const selfTotals = new Float64Array(classCount);
@@ -115,45 +116,6 @@ function graphSelfSizes(graph: HeapGraph): Float64Array {
   const sizes = new Float64Array(graph.nodeCount);
   for (let ordinal = 0; ordinal < graph.nodeCount; ordinal++) sizes[ordinal] = graph.nodeSelfSize(ordinal);
   return sizes;
-}
-
-/**
- * A small integer per class. The default class name depends only on a node's type and name,
- * so it is computed once per (type, name) pair rather than once per node.
- */
-function assignClassIds(
-  graph: HeapGraph,
-  classNameOf: ((ordinal: number) => string) | undefined,
-): { classIds: Uint32Array; classNames: string[] } {
-  const classIds = new Uint32Array(graph.nodeCount);
-  const classNames: string[] = [];
-  const idsByName = new Map<string, number>();
-  const idOfName = (name: string): number => {
-    let id = idsByName.get(name);
-    if (id === undefined) {
-      id = classNames.length;
-      classNames.push(name);
-      idsByName.set(name, id);
-    }
-    return id;
-  };
-  if (classNameOf) {
-    for (let ordinal = 0; ordinal < graph.nodeCount; ordinal++)
-      classIds[ordinal] = idOfName(classNameOf(ordinal));
-    return { classIds, classNames };
-  }
-  const typeCount = graph.layout.nodeTypes.length;
-  const idsByTypeAndName = new Map<number, number>();
-  for (let ordinal = 0; ordinal < graph.nodeCount; ordinal++) {
-    const key = graph.nodeNameIndex(ordinal) * typeCount + graph.nodeType(ordinal);
-    let id = idsByTypeAndName.get(key);
-    if (id === undefined) {
-      id = idOfName(graph.className(ordinal));
-      idsByTypeAndName.set(key, id);
-    }
-    classIds[ordinal] = id;
-  }
-  return { classIds, classNames };
 }
 
 /**

@@ -4,6 +4,7 @@
 
 import { UserError } from '../errors.js';
 import type { HeapGraph } from '../snapshot/graph.js';
+import { bucketByClass } from './class-buckets.js';
 
 export type DiffMode = 'id' | 'class';
 
@@ -286,31 +287,21 @@ interface ClassAggregate {
   unmatchedSize: number;
 }
 
-/**
- * Per class name. Nodes are grouped first by an integer key (the node type, or the name's
- * string index for types whose class is their name) so that each class name is decoded once,
- * from a representative node, with the graph's own `className`.
- */
+/** Per class name (`bucketByClass`'s classes). */
 function aggregateByClass(
   graph: HeapGraph,
   kept: Uint8Array | null,
   internalsByName: boolean,
 ): Map<string, ClassAggregate> {
-  const typeCount = graph.layout.nodeTypes.length;
-  const { objectNode, nativeNode } = graph.types;
-  const isInternalName = internalsByName ? new InternalNames(graph) : null;
-  const byKey = new Map<number, ClassAggregate & { representative: number }>();
+  const { classIds, classNames } = bucketByClass(graph, { internalsByName });
+  const aggregates: ClassAggregate[] = classNames.map(() => ({
+    count: 0,
+    size: 0,
+    unmatchedCount: 0,
+    unmatchedSize: 0,
+  }));
   for (let ordinal = 0; ordinal < graph.nodeCount; ordinal++) {
-    const type = graph.nodeType(ordinal);
-    const nameIndex = graph.nodeNameIndex(ordinal);
-    const byName =
-      type === objectNode || type === nativeNode || (isInternalName?.test(type, nameIndex) ?? false);
-    const key = byName ? typeCount + nameIndex : type;
-    let aggregate = byKey.get(key);
-    if (aggregate === undefined) {
-      aggregate = { count: 0, size: 0, unmatchedCount: 0, unmatchedSize: 0, representative: ordinal };
-      byKey.set(key, aggregate);
-    }
+    const aggregate = aggregates[classIds[ordinal]!]!;
     const size = graph.nodeSelfSize(ordinal);
     aggregate.count++;
     aggregate.size += size;
@@ -319,52 +310,7 @@ function aggregateByClass(
       aggregate.unmatchedSize += size;
     }
   }
-  // Different keys can share a class name (an object and a native node both named `Foo`).
-  const byName = new Map<string, ClassAggregate>();
-  for (const [key, aggregate] of byKey) {
-    const name =
-      key >= typeCount ? graph.nodeName(aggregate.representative) : graph.className(aggregate.representative);
-    const existing = byName.get(name);
-    if (existing === undefined) {
-      byName.set(name, {
-        count: aggregate.count,
-        size: aggregate.size,
-        unmatchedCount: aggregate.unmatchedCount,
-        unmatchedSize: aggregate.unmatchedSize,
-      });
-    } else {
-      existing.count += aggregate.count;
-      existing.size += aggregate.size;
-      existing.unmatchedCount += aggregate.unmatchedCount;
-      existing.unmatchedSize += aggregate.unmatchedSize;
-    }
-  }
-  return byName;
-}
-
-/** Which node names are V8 type names (`system / …`) of non-object nodes; decided once per string. */
-class InternalNames {
-  readonly #graph: HeapGraph;
-  readonly #eligibleTypes: Uint8Array;
-  readonly #state = new Map<number, boolean>();
-
-  constructor(graph: HeapGraph) {
-    this.#graph = graph;
-    const contentTypes = ['string', 'concatenated string', 'sliced string', 'regexp', 'object', 'native'];
-    this.#eligibleTypes = Uint8Array.from(graph.layout.nodeTypes, (name) =>
-      contentTypes.includes(name) ? 0 : 1,
-    );
-  }
-
-  test(type: number, nameIndex: number): boolean {
-    if (!this.#eligibleTypes[type]) return false;
-    let internal = this.#state.get(nameIndex);
-    if (internal === undefined) {
-      internal = this.#graph.strings.get(nameIndex).startsWith('system / ');
-      this.#state.set(nameIndex, internal);
-    }
-    return internal;
-  }
+  return new Map(classNames.map((name, classId) => [name, aggregates[classId]!]));
 }
 
 function mergeClasses(

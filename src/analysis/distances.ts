@@ -44,7 +44,16 @@ export interface Distances {
  *   search order, which is why the order here is exactly DevTools'.
  * Root-to-user-root edges are taken whatever their type, as DevTools does.
  */
-export function computeDistances(graph: HeapGraph): Distances {
+export interface DistanceOptions {
+  /**
+   * Edges of the user roots (the global object) to follow only after everything else a user
+   * root reaches: e.g. a profiling agent's own global, whose closures reach the module cache
+   * and would otherwise be the shortest path to the program's modules.
+   */
+  deferEdge?: (edge: number) => boolean;
+}
+
+export function computeDistances(graph: HeapGraph, options: DistanceOptions = {}): Distances {
   const { nodeCount, firstEdgeIndexes, edges, nodes } = graph;
   const { nodeFieldCount, edgeFieldCount, edgeTypeOffset, edgeToNodeOffset, nodeTypeOffset } = graph.layout;
   const distances = new Uint32Array(nodeCount).fill(UNREACHABLE_DISTANCE);
@@ -68,6 +77,8 @@ export function computeDistances(graph: HeapGraph): Distances {
   const hasUserRoots = queueLength > 0;
 
   const { weakEdge: weakType, internalEdge: internalType, hiddenNode, arrayNode } = graph.types;
+  const { deferEdge } = options;
+  const deferred: number[] = [];
   const search = (start: number, end: number, isSystemPass: boolean): number => {
     let head = start;
     let tail = end;
@@ -85,6 +96,10 @@ export function computeDistances(graph: HeapGraph): Distances {
         const child = edges[edgeIndex + edgeToNodeOffset]! / nodeFieldCount;
         if (distances[child] !== UNREACHABLE_DISTANCE) continue;
         if ((nodeMayBeFiltered || type === internalType) && skip(node, edge)) continue;
+        if (deferEdge && distance === 2 && !isSystemPass && deferEdge(edge)) {
+          deferred.push(edge);
+          continue;
+        }
         distances[child] = distance;
         parentEdges[child] = edge;
         if (isSystemPass) systemOnly[child] = 1;
@@ -94,7 +109,16 @@ export function computeDistances(graph: HeapGraph): Distances {
     return tail;
   };
 
-  const userReached = search(0, queueLength, false);
+  let userReached = search(0, queueLength, false);
+  let deferredStart = userReached;
+  for (const edge of deferred) {
+    const child = edges[edge * edgeFieldCount + edgeToNodeOffset]! / nodeFieldCount;
+    if (distances[child] !== UNREACHABLE_DISTANCE) continue;
+    distances[child] = 2;
+    parentEdges[child] = edge;
+    queue[deferredStart++] = child;
+  }
+  if (deferredStart > userReached) userReached = search(userReached, deferredStart, false);
   distances[root] = 0;
   parentEdges[root] = -1;
   systemOnly[root] = 0;

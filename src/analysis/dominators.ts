@@ -53,11 +53,10 @@ export function computeDominators(graph: HeapGraph, options: DominatorOptions = 
   const root = graph.rootOrdinal;
   const essential = options.essentialEdges ?? computeEssentialEdges(graph, options);
   const successors = retainingSuccessors(graph, essential);
-  const retainers = reverse(successors);
-  const search = depthFirstNumbering(graph, successors, retainers);
+  const search = depthFirstNumbering(graph, successors, hasRetainer(successors));
   const { numbers, vertices, parents, isOrphan, count } = search;
 
-  const semi = semiDominators(numbers, vertices, parents, isOrphan, count, retainers);
+  const semi = semiDominators(parents, isOrphan, count, numberedRetainers(successors, numbers, count));
   const immediate = nearestCommonAncestors(parents, semi, count);
 
   const dominators = new Uint32Array(nodeCount).fill(root);
@@ -147,24 +146,44 @@ function retainingSuccessors(graph: HeapGraph, essential: Uint8Array): Adjacency
   return { firstIndexes, nodes };
 }
 
-/** The reverse graph: for each node, the sources of its retaining edges. */
-function reverse(successors: Adjacency): Adjacency {
-  const nodeCount = successors.firstIndexes.length - 1;
+/** 1 for nodes some retaining edge points to. */
+function hasRetainer(successors: Adjacency): Uint8Array {
+  const marks = new Uint8Array(successors.firstIndexes.length - 1);
   const targets = successors.nodes;
-  const firstIndexes = new Uint32Array(nodeCount + 1);
-  for (let index = 0; index < targets.length; index++) firstIndexes[targets[index]!]!++;
-  // Turn counts into slice ends, then fill each slice backwards so the ends become starts.
-  let end = 0;
-  for (let ordinal = 0; ordinal < nodeCount; ordinal++) {
-    end += firstIndexes[ordinal]!;
-    firstIndexes[ordinal] = end;
+  for (let index = 0; index < targets.length; index++) marks[targets[index]!] = 1;
+  return marks;
+}
+
+/**
+ * The reverse graph in search numbers: row `n` holds the numbers of the retainers of the
+ * node numbered `n`, leaving out retainers the search did not number (garbage cycles). The
+ * semi-dominator loop walks numbers downwards, so its rows are read in sequence.
+ */
+function numberedRetainers(successors: Adjacency, numbers: Uint32Array, count: number): Adjacency {
+  const nodeCount = successors.firstIndexes.length - 1;
+  const { firstIndexes: firstTargets, nodes: targets } = successors;
+  const firstIndexes = new Uint32Array(count + 2);
+  for (let node = 0; node < nodeCount; node++) {
+    if (numbers[node] === 0) continue;
+    const end = firstTargets[node + 1]!;
+    for (let index = firstTargets[node]!; index < end; index++) firstIndexes[numbers[targets[index]!]!]!++;
   }
-  firstIndexes[nodeCount] = end;
-  const nodes = new Uint32Array(targets.length);
+  // Counts into slice ends (row 0, the unnumbered, is dropped), then fill backwards.
+  firstIndexes[0] = 0;
+  let end = 0;
+  for (let number = 1; number <= count; number++) {
+    end += firstIndexes[number]!;
+    firstIndexes[number] = end;
+  }
+  firstIndexes[count + 1] = end;
+  const nodes = new Uint32Array(end);
   for (let node = nodeCount - 1; node >= 0; node--) {
-    const start = successors.firstIndexes[node]!;
-    for (let index = successors.firstIndexes[node + 1]! - 1; index >= start; index--) {
-      nodes[--firstIndexes[targets[index]!]!] = node;
+    const number = numbers[node]!;
+    if (number === 0) continue;
+    const start = firstTargets[node]!;
+    for (let index = firstTargets[node + 1]! - 1; index >= start; index--) {
+      const target = numbers[targets[index]!]!;
+      if (target !== 0) nodes[--firstIndexes[target]!] = number;
     }
   }
   return { firstIndexes, nodes };
@@ -186,7 +205,7 @@ interface Numbering {
 }
 
 /** Iterative depth-first search over retaining edges: from the root, then from each orphan. */
-function depthFirstNumbering(graph: HeapGraph, successors: Adjacency, retainers: Adjacency): Numbering {
+function depthFirstNumbering(graph: HeapGraph, successors: Adjacency, retained: Uint8Array): Numbering {
   const { nodeCount } = graph;
   const { firstIndexes, nodes: targets } = successors;
   const numbers = new Uint32Array(nodeCount);
@@ -234,8 +253,7 @@ function depthFirstNumbering(graph: HeapGraph, successors: Adjacency, retainers:
   const fromRootCount = count;
   if (count < nodeCount) {
     for (let ordinal = 0; ordinal < nodeCount; ordinal++) {
-      const hasRetainer = retainers.firstIndexes[ordinal] !== retainers.firstIndexes[ordinal + 1];
-      if (numbers[ordinal] !== 0 || hasRetainer) continue;
+      if (numbers[ordinal] !== 0 || retained[ordinal] === 1) continue;
       searchFrom(ordinal, 1);
       isOrphan[numbers[ordinal]!] = 1;
     }
@@ -248,20 +266,15 @@ function depthFirstNumbering(graph: HeapGraph, successors: Adjacency, retainers:
  * Retainers that got no number (garbage cycles) are ignored; orphans count the root as
  * their only retainer. Semi-NCA needs only semi values, so the path labels hold semi values
  * rather than vertices (one memory indirection less per step, which is what costs on
- * multi-million-node heaps). Rewrites `retainers.nodes` into search numbers.
+ * multi-million-node heaps). `retainers` is in search numbers (see `numberedRetainers`).
  */
 function semiDominators(
-  numbers: Uint32Array,
-  vertices: Uint32Array,
   parents: Uint32Array,
   isOrphan: Uint8Array,
   count: number,
   retainers: Adjacency,
 ): Uint32Array {
   const { firstIndexes: firstRetainerIndexes, nodes: retainerNodes } = retainers;
-  // One streaming pass instead of a random lookup inside the main loop.
-  for (let index = 0; index < retainerNodes.length; index++)
-    retainerNodes[index] = numbers[retainerNodes[index]!]!;
   const semi = new Uint32Array(count + 1);
   /** Smallest semi on the compressed forest path above each processed vertex. */
   const label = new Uint32Array(count + 1);
@@ -290,11 +303,9 @@ function semiDominators(
     if (isOrphan[number]) {
       best = 1;
     } else {
-      const ordinal = vertices[number]!;
-      const retainerEnd = firstRetainerIndexes[ordinal + 1]!;
-      for (let index = firstRetainerIndexes[ordinal]!; index < retainerEnd; index++) {
+      const retainerEnd = firstRetainerIndexes[number + 1]!;
+      for (let index = firstRetainerIndexes[number]!; index < retainerEnd; index++) {
         const retainer = retainerNodes[index]!;
-        if (retainer === 0) continue;
         // A retainer numbered below this vertex is not processed yet: its semi is itself.
         const candidate = retainer < number ? retainer : evaluate(retainer);
         if (candidate < best) best = candidate;

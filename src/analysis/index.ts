@@ -1,6 +1,8 @@
 // The analyses of one heap graph: distances and shortest paths, dominators and retained
 // sizes, class aggregates. Pure functions over HeapGraph; nothing here reads files or prints.
 
+export type { ClassBucketOptions, ClassBuckets } from './class-buckets.js';
+export { bucketByClass } from './class-buckets.js';
 export type {
   ClassInstance,
   ClassSummary,

@@ -5,7 +5,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { agentPreloadFile, scenarioRunnerFile } from './agent-files.js';
 import type { CaptureErrorCode, CaptureEvent, ExitEvent, MemorySample, StoppingEvent } from './events.js';
@@ -38,6 +38,7 @@ export class CaptureSession extends EventEmitter implements AsyncIterable<Captur
   private readonly channel = new JsonLineSplitter();
   private readonly stderrTail = new OutputTail();
   private readonly stdoutTail = new OutputTail();
+  private readonly outputFiles: { stdout: WriteStream; stderr: WriteStream } | undefined;
   private resolveDone!: (event: ExitEvent) => void;
   private snapshots = 0;
   private iterations: number | null = null;
@@ -57,6 +58,10 @@ export class CaptureSession extends EventEmitter implements AsyncIterable<Captur
       this.resolveDone = resolve;
     });
     mkdirSync(options.snapshotDir, { recursive: true, mode: 0o700 });
+    this.outputFiles = options.outputFiles && {
+      stdout: privateFileStream(options.outputFiles.stdout),
+      stderr: privateFileStream(options.outputFiles.stderr),
+    };
     this.child = this.spawnChild();
     guardChild(this);
     this.listenToChild();
@@ -139,7 +144,7 @@ export class CaptureSession extends EventEmitter implements AsyncIterable<Captur
     return spawn(options.nodePath, args, {
       cwd: options.cwd,
       env: { ...process.env, ...options.env, [agentConfigVariable]: JSON.stringify(config) },
-      stdio: ['ignore', options.output === 'inherit' ? 'inherit' : 'pipe', 'pipe', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
       detached: true,
     });
   }
@@ -154,10 +159,8 @@ export class CaptureSession extends EventEmitter implements AsyncIterable<Captur
     });
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (text: string) => this.handleOutput('stderr', text));
-    if (child.stdout) {
-      child.stdout.setEncoding('utf8');
-      child.stdout.on('data', (text: string) => this.handleOutput('stdout', text));
-    }
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (text: string) => this.handleOutput('stdout', text));
     child.on('error', (error) => {
       if (child.pid !== undefined) return;
       this.emitEvent({ type: 'error', code: 'spawn-failed', message: error.message });
@@ -173,8 +176,11 @@ export class CaptureSession extends EventEmitter implements AsyncIterable<Captur
 
   private handleOutput(stream: 'stdout' | 'stderr', text: string): void {
     (stream === 'stderr' ? this.stderrTail : this.stdoutTail).append(text);
+    this.outputFiles?.[stream].write(text);
+    this.options.forwardOutput?.write(text);
     if (this.options.output === 'events') this.emitEvent({ type: 'output', stream, text });
-    else if (this.options.output === 'inherit' && stream === 'stderr') process.stderr.write(text);
+    else if (this.options.output === 'inherit')
+      (stream === 'stderr' ? process.stderr : process.stdout).write(text);
   }
 
   private handleMessage(message: unknown): void {
@@ -265,6 +271,9 @@ export class CaptureSession extends EventEmitter implements AsyncIterable<Captur
     if (this.finished) return;
     await Promise.race([Promise.all(streams.map(endOf)), delay(drainAfterExitMs)]);
     if (this.finished) return;
+    if (this.outputFiles)
+      await Promise.all([closeFile(this.outputFiles.stdout), closeFile(this.outputFiles.stderr)]);
+    if (this.finished) return;
     this.finished = true;
     this.disarmSnapshotWatchdog();
     clearTimeout(this.stopTimer);
@@ -307,6 +316,21 @@ function endOf(stream: Readable | null): Promise<void> {
     stream.once('end', resolve);
     stream.once('close', resolve);
     stream.once('error', () => resolve());
+  });
+}
+
+/** A file for the child's output: 0600, and a write error (disk full) never ends the run. */
+function privateFileStream(file: string): WriteStream {
+  const stream = createWriteStream(file, { mode: 0o600 });
+  stream.on('error', () => {});
+  return stream;
+}
+
+function closeFile(stream: WriteStream): Promise<void> {
+  if (stream.closed || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('close', () => resolve());
+    stream.end();
   });
 }
 

@@ -43,11 +43,18 @@ export interface CaptureOptions {
   stableObjectIds?: boolean;
   /** Child stdout/stderr: kept as tails only (default), also emitted as events, or also forwarded. */
   output?: 'tail' | 'events' | 'inherit';
+  /** Also write the child's whole stdout and stderr to these files (created 0600). */
+  outputFiles?: { stdout: string; stderr: string };
+  /** Also pass the child's stdout and stderr through to this stream, live (e.g. our stderr). */
+  forwardOutput?: NodeJS.WritableStream;
 }
 
-export interface ResolvedCaptureOptions extends Required<Omit<CaptureOptions, 'cwd' | 'env'>> {
+export interface ResolvedCaptureOptions
+  extends Required<Omit<CaptureOptions, 'cwd' | 'env' | 'outputFiles' | 'forwardOutput'>> {
   cwd: string | undefined;
   env: Record<string, string>;
+  outputFiles: { stdout: string; stderr: string } | undefined;
+  forwardOutput: NodeJS.WritableStream | undefined;
 }
 
 /** What the child's agent reads from HEAPDRIFT_AGENT. */
@@ -96,6 +103,8 @@ export function resolveCaptureOptions(options: CaptureOptions): ResolvedCaptureO
     stopOnSignals: options.stopOnSignals ?? true,
     stableObjectIds: options.stableObjectIds ?? true,
     output: options.output ?? 'tail',
+    outputFiles: options.outputFiles,
+    forwardOutput: options.forwardOutput,
   };
   checkPositive('maxSnapshots', resolved.maxSnapshots);
   checkPositive('durationMs', resolved.durationMs);
@@ -129,6 +138,6 @@ function checkPositive(name: string, value: number): void {
 
 function checkFile(name: string, file: string): void {
   if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new UserError(`${name}: no such file: ${file}`);
+    throw new UserError(`${name}: no such file: ${file}`, 'ERR_HEAPDRIFT_NOT_FOUND');
   }
 }

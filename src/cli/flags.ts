@@ -1,5 +1,7 @@
-// Parsing of flag values shared by the commands: counts and durations, each error naming the flag.
+// Parsing of flag values shared by the commands: counts, durations and path patterns, each error
+// naming the flag, so a bad value fails before any work starts.
 
+import { type PathPattern, PathPatternError, parsePathPattern } from '../analysis/index.js';
 import { UserError } from '../errors.js';
 
 export function parseCount(text: string | undefined, flag: string, minimum = 1): number | undefined {
@@ -23,4 +25,16 @@ export function parseDuration(text: string | undefined, flag: string): number | 
 /** A required whole number of at least 1 (e.g. --top, --limit). */
 export function positiveInteger(text: string, flag: string): number {
   return parseCount(text, flag, 1)!;
+}
+
+/** A path pattern (`--track`, `query <path>`), its grammar errors as one line naming the flag. */
+export function parsePathFlag(text: string, flag: string, help: string): PathPattern {
+  try {
+    return parsePathPattern(text);
+  } catch (error) {
+    if (error instanceof PathPatternError) {
+      throw new UserError(`${flag} "${text}": ${error.message} (see ${help})`, 'ERR_HEAPDRIFT_PATH_PATTERN');
+    }
+    throw error;
+  }
 }

@@ -2,11 +2,14 @@
 // heapdrift's command line: one file per command under ./commands, each thin over the library.
 
 import { Command, CommanderError } from 'commander';
+import { HEAPDRIFT_VERSION } from '../version.js';
 import { registerAttach } from './commands/attach.js';
 import { registerBisect } from './commands/bisect.js';
 import { registerDiff } from './commands/diff.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerInfo } from './commands/info.js';
 import { registerMatrix } from './commands/matrix.js';
+import { registerMerge } from './commands/merge.js';
 import { registerQuery } from './commands/query.js';
 import { registerReport } from './commands/report.js';
 import { registerRetainers } from './commands/retainers.js';
@@ -15,14 +18,17 @@ import { registerRuns } from './commands/runs.js';
 import { registerRuntimes } from './commands/runtimes.js';
 import { registerSeries } from './commands/series.js';
 import { registerSummary } from './commands/summary.js';
-import { EXIT_ERROR } from './output.js';
+import { registerSweep } from './commands/sweep.js';
+import { EXIT_ERROR, usageErrorLine } from './output.js';
 
 const program = new Command();
 program
   .name('heapdrift')
   .description('Find slow memory leaks in Node.js programs and in the Node.js runtime itself.')
-  .version('0.1.0')
-  .showHelpAfterError('(run heapdrift --help for usage)')
+  .version(HEAPDRIFT_VERSION)
+  // Usage errors read like every other error: one line with a stable code (set before the
+  // commands are added, so each inherits it).
+  .configureOutput({ outputError: (text, write) => write(usageErrorLine(text)) })
   .exitOverride();
 
 registerRun(program);
@@ -38,6 +44,9 @@ registerReport(program);
 registerRuns(program);
 registerSeries(program);
 registerAttach(program);
+registerDoctor(program);
+registerSweep(program);
+registerMerge(program);
 
 try {
   await program.parseAsync(process.argv);

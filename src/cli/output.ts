@@ -1,7 +1,7 @@
 // How the CLI writes: results to stdout, diagnostics to stderr, errors as one line.
 
-import { UserError } from '../errors.js';
-import { SnapshotFormatError } from '../snapshot/errors.js';
+import { PathPatternError } from '../analysis/index.js';
+import { isUserError } from '../errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_LEAK = 1;
@@ -11,19 +11,41 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** One line for the user; the stack only with HEAPDRIFT_DEBUG=1. */
+/** One line for the user, `heapdrift: <code>: <message>`; the stack only with HEAPDRIFT_DEBUG=1. */
 export function reportError(error: unknown): number {
   const debug = process.env.HEAPDRIFT_DEBUG === '1';
-  if (error instanceof UserError || error instanceof SnapshotFormatError) {
-    process.stderr.write(`heapdrift: ${error.message}\n`);
+  if (isUserError(error)) {
+    printErrorLine(error.code, error.message);
+  } else if (error instanceof PathPatternError) {
+    printErrorLine('ERR_HEAPDRIFT_PATH_PATTERN', error.message);
   } else if (isSystemError(error)) {
-    process.stderr.write(`heapdrift: ${systemErrorMessage(error)}\n`);
+    const line = systemErrorLine(error);
+    printErrorLine(line.code, line.message);
   } else {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`heapdrift: internal error: ${message} (set HEAPDRIFT_DEBUG=1 for details)\n`);
+    printErrorLine(
+      'ERR_HEAPDRIFT_INTERNAL',
+      `internal error: ${message} (set HEAPDRIFT_DEBUG=1 for details)`,
+    );
   }
   if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return EXIT_ERROR;
+}
+
+/** The one error line: the message's own line breaks are folded so it stays one line. */
+export function printErrorLine(code: string, message: string): void {
+  process.stderr.write(`heapdrift: ${code}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+}
+
+/** Commander's own usage errors ("error: unknown option '--x'") as one heapdrift error line. */
+export function usageErrorLine(commanderText: string): string {
+  const message = commanderText
+    .trim()
+    .replace(/^error:\s*/, '')
+    .replace(/\s*\n\s*/g, ' ');
+  // `run app.js --port 3000` is the usual way to meet this: the program's arguments go after --.
+  const hint = /^unknown option/.test(message) ? "; a program's own arguments go after --" : '';
+  return `heapdrift: ERR_HEAPDRIFT_USAGE: ${message} (see heapdrift --help${hint})\n`;
 }
 
 interface SystemError extends Error {
@@ -36,20 +58,21 @@ function isSystemError(error: unknown): error is SystemError {
   return error instanceof Error && typeof (error as SystemError).code === 'string' && 'syscall' in error;
 }
 
-function systemErrorMessage(error: SystemError): string {
-  const where = error.path ?? '';
+/** A file-system error as one line with a stable code; the system's own code (ENOENT…) stays in the text. */
+function systemErrorLine(error: SystemError): { code: string; message: string } {
+  const where = error.path ? `${error.path}: ` : '';
   switch (error.code) {
     case 'ENOENT':
-      return `${where}: no such file or directory`;
+      return { code: 'ERR_HEAPDRIFT_NOT_FOUND', message: `${where}no such file or directory` };
     case 'EISDIR':
-      return `${where}: is a directory, not a file`;
+      return { code: 'ERR_HEAPDRIFT_NOT_FOUND', message: `${where}is a directory, not a file` };
     case 'EACCES':
     case 'EPERM':
-      return `${where}: permission denied`;
+      return { code: 'ERR_HEAPDRIFT_PERMISSION', message: `${where}permission denied` };
     case 'ENOSPC':
-      return `${where}: no space left on the device`;
+      return { code: 'ERR_HEAPDRIFT_NO_SPACE', message: `${where}no space left on the device` };
     default:
-      return `${where ? `${where}: ` : ''}${error.code} (${error.syscall})`;
+      return { code: 'ERR_HEAPDRIFT_SYSTEM', message: `${where}${error.syscall} failed (${error.code})` };
   }
 }
 

@@ -4,10 +4,19 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { formatBytes, formatDuration, sparkline } from '../report/index.js';
+import { UserError } from '../errors.js';
+import {
+  formatBytes,
+  formatCommand,
+  formatCount,
+  formatDuration,
+  SPARKLINE_MAX_WIDTH,
+  sparkline,
+  visibleLength,
+} from '../format/index.js';
 import { colorFor } from '../report/terminal.js';
 import type { RunEvent, RunOptions } from '../run/index.js';
-import { parseCount, parseDuration } from './flags.js';
+import { parseCount, parseDuration, parsePathFlag } from './flags.js';
 
 export interface RunFlags {
   snapshots?: string;
@@ -21,6 +30,9 @@ export interface RunFlags {
   json?: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  inheritOutput?: boolean;
+  nodeArg?: string[];
+  env?: string[];
 }
 
 export function addRunFlags(command: Command): Command {
@@ -39,17 +51,31 @@ export function addRunFlags(command: Command): Command {
     .option('--keep-snapshots', 'keep the heap snapshot files in the run directory (mode 0600)')
     .option('--cache-dir <dir>', 'where Node.js runtimes are cached')
     .option('--json', 'print one JSON object (schemaVersion 1) on stdout')
+    .option(
+      '--node-arg <flag>',
+      'a flag for the runtime, e.g. --node-arg=--import=tsx (repeatable)',
+      collect,
+      [],
+    )
+    .option('--env <name=value>', "add a variable to the program's environment (repeatable)", collect, [])
+    .option('--inherit-output', "pass the program's stdout and stderr through (to stderr), live")
     .option('--quiet', 'no progress on stderr')
-    .option('--verbose', 'progress with every tracked value and timing');
+    .option('--verbose', "progress with every tracked value and timing, and the program's output live")
+    .argument('[script-args...]', 'arguments for the script, after --');
 }
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export function runOptionsFrom(flags: RunFlags): Omit<RunOptions, 'scenario' | 'node'> {
+/** Every flag checked and converted before any work starts (no runtime resolved, no child). */
+export function runOptionsFrom(
+  flags: RunFlags,
+  scriptArgs: string[] = [],
+): Omit<RunOptions, 'scenario' | 'node'> {
   const every = flags.every;
   const everyIsDuration = every !== undefined && /[a-z]$/.test(every);
+  for (const track of flags.track ?? []) parsePathFlag(track, '--track', 'heapdrift query --help');
   return {
     snapshots: parseCount(flags.snapshots, '--snapshots', 3),
     everyIterations: everyIsDuration ? undefined : parseCount(every, '--every'),
@@ -57,16 +83,43 @@ export function runOptionsFrom(flags: RunFlags): Omit<RunOptions, 'scenario' | '
     durationMs: parseDuration(flags.duration, '--duration'),
     warmupSnapshots: parseCount(flags.warmup, '--warmup', 0),
     track: flags.track ?? [],
-    runsDir: resolve(flags.runsDir ?? process.env.HEAPDRIFT_RUNS_DIR ?? '.heapdrift/runs'),
+    runsDir: runsDirOf(flags.runsDir),
     keepSnapshots: flags.keepSnapshots ?? false,
     cacheDir: flags.cacheDir,
+    nodeArgs: (flags.nodeArg ?? []).map(checkNodeArg),
+    env: parseEnvFlags(flags.env ?? []),
+    scriptArgs,
+    forwardOutput: flags.inheritOutput || flags.verbose ? process.stderr : undefined,
   };
+}
+
+function checkNodeArg(flag: string): string {
+  if (!flag.startsWith('-'))
+    throw new UserError(`--node-arg "${flag}": expected a runtime flag such as --max-old-space-size=64`);
+  return flag;
+}
+
+/** `--env NAME=value` (repeatable) as an object; the value may be empty or hold "=". */
+function parseEnvFlags(entries: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const entry of entries) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(entry);
+    if (!match)
+      throw new UserError(`--env "${entry}": expected NAME=value, e.g. --env DATABASE_URL=postgres://…`);
+    env[match[1]!] = match[2]!;
+  }
+  return env;
+}
+
+/** Where runs are saved: --runs-dir, else $HEAPDRIFT_RUNS_DIR, else .heapdrift/runs. */
+export function runsDirOf(flag: string | undefined): string {
+  return resolve(flag ?? process.env.HEAPDRIFT_RUNS_DIR ?? '.heapdrift/runs');
 }
 
 /** Live progress on stderr: one rewritten line on a terminal, a line per snapshot otherwise. */
 export function progressPrinter(flags: RunFlags, label: string): (event: RunEvent) => void {
   const stream = process.stderr;
-  const tty = stream.isTTY === true;
+  const tty = rewrites(flags);
   const colors = pc.createColors(colorFor(stream));
   if (flags.quiet) return () => undefined;
   const history: number[] = [];
@@ -85,18 +138,51 @@ export function progressPrinter(flags: RunFlags, label: string): (event: RunEven
       const value = track ? track.selfSize : event.row.totalSelfSize;
       history.push(value);
       const total = event.totalSnapshots ? `/${event.totalSnapshots}` : '';
-      const iteration =
-        event.row.iteration === null ? '' : ` · ${event.row.iteration.toLocaleString('en-US')} it`;
+      const iteration = event.row.iteration === null ? '' : ` · ${formatCount(event.row.iteration)} it`;
       const what = track ? `${track.name} ${formatBytes(value)}` : `heap ${formatBytes(value)}`;
       const timing = flags.verbose
         ? ` · capture ${event.row.captureMs} ms, parse ${event.row.parseMs} ms, analysis ${event.row.analysisMs} ms`
         : '';
-      const line = `${label}: snapshot ${event.row.index + 1}${total} · ${formatDuration(Date.now() - started)}${iteration} · ${what} ${sparkline(history)}${timing}`;
-      stream.write(tty && !flags.verbose ? `\r\x1b[K${line}` : `${line}\n`);
+      const head = `${label}: snapshot ${event.row.index + 1}${total} · ${formatDuration(Date.now() - started)}${iteration} · ${what} `;
+      const line = `${head}${sparkline(history, sparklineWidth(stream, head))}${timing}`;
+      stream.write(rewrites(flags) ? `\r\x1b[K${line}` : `${line}\n`);
     }
   };
 }
 
+/** Bars that fit after the line's text on the terminal (8 to 40), so a long run's line does not wrap. */
+function sparklineWidth(stream: NodeJS.WriteStream, head: string): number {
+  const columns = stream.isTTY && stream.columns ? stream.columns : 120;
+  return Math.max(8, Math.min(SPARKLINE_MAX_WIDTH, columns - visibleLength(head) - 1));
+}
+
 export function endProgress(flags: RunFlags): void {
-  if (!flags.quiet && process.stderr.isTTY && !flags.verbose) process.stderr.write('\r\x1b[K');
+  if (!flags.quiet && rewrites(flags)) process.stderr.write('\r\x1b[K');
+}
+
+/** One rewritten progress line on a terminal; a line per snapshot when other output interleaves. */
+function rewrites(flags: RunFlags): boolean {
+  return process.stderr.isTTY === true && !flags.verbose && !flags.inheritOutput;
+}
+
+/** The command as typed, shell-quoted, for the record's reproduce line. */
+export function commandLine(): string {
+  return formatCommand(['heapdrift', ...process.argv.slice(2)]);
+}
+
+/**
+ * Runs a run, matrix or bisection that Ctrl-C and SIGTERM stop gracefully: the child finishes
+ * its snapshot, every sample is kept and the record ends `incomplete`.
+ */
+export async function whileStoppable<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }

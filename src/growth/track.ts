@@ -1,57 +1,26 @@
-// Tracks structures across the snapshots of a run and judges them: picks the few candidates
-// worth a test out of every path key, gives each candidate metric a verdict (with a
-// false-discovery-rate correction across them), ranks the growing ones, and adds named tracks
-// (path queries, or measurements computed elsewhere) that are judged on their own.
+// The tracker of a run: takes each snapshot's measurements (structures by path key, class
+// aggregates, named measurements) and, on `analyze`, hands them to the four jobs — candidate
+// selection, structure and class tracking, named tracks — and the run verdict.
 
+import { type Candidate, MAXIMUM_CANDIDATES_PER_METRIC, selectCandidates } from './candidates.js';
+import { type ClassResult, classCandidates, classResults, definedFloors } from './class-tracking.js';
 import type { ClassAggregate } from './classes.js';
+import { floorsFor, KeyExactness } from './drift.js';
+import { type Finding, groupFindings } from './findings.js';
 import { benjaminiHochberg } from './multiple-testing.js';
-import { METRICS, type MetricArrays, type MetricName, SampleStore } from './sample-store.js';
-import { ROOT_KEY, StructureKeys } from './structure-keys.js';
-import type { StructureMeasurements } from './structures.js';
 import {
-  ABSOLUTE_GROWTH_FLOOR,
-  decide,
-  defaultWarmupSamples,
-  gatherEvidence,
-  type MeasuredSeries,
-  type MetricKind,
-  RELATIVE_GROWTH_FLOOR,
-  type SeriesEvidence,
-  type SeriesVerdict,
-  type VerdictOptions,
-  type XUnit,
-} from './verdict.js';
-
-export const METRIC_KINDS: Record<MetricName, MetricKind> = {
-  selfSize: 'bytes',
-  edgeCount: 'count',
-  retainedSize: 'bytes',
-  count: 'count',
-};
-
-/**
- * A class total sums a kind of object over the whole heap, where JIT code and feedback drift
- * by tens of KB in programs that do not leak (measured: `(compiled code)` +56 KiB over 150
- * iterations of the churn-objects control on Node 20.20.2). Class growth must clear this.
- */
-export const CLASS_GROWTH_FLOOR: Record<MetricKind, number> = { bytes: 128 * 1024, count: 256 };
-
-/** Candidates per metric: the statistics are cheap, but each test costs false-discovery budget. */
-export const MAXIMUM_CANDIDATES_PER_METRIC = 50;
-/**
- * A retained-size candidate whose growth is at least this share explained by one growing
- * structure below it is reported as that structure, not as each of its owners up to the root.
- */
-export const EXPLAINED_BY_DESCENDANT = 0.8;
-
-/** A measurement of a named track made elsewhere (e.g. by the path-query engine) for one snapshot. */
-export interface NamedTrackMeasurement {
-  name: string;
-  selfSize: number;
-  edgeCount: number;
-  retainedSize?: number;
-  count?: number;
-}
+  givenTracks,
+  type NamedTrackMeasurement,
+  type NamedTrackResult,
+  queryTracks,
+} from './named-tracks.js';
+import { type RunVerdict, runVerdict } from './run-verdict.js';
+import { type MetricName, SampleStore } from './sample-store.js';
+import { SeriesBuilder, type TrackSample } from './series.js';
+import { StructureKeys } from './structure-keys.js';
+import { type StructureResult, structureResults } from './structure-tracking.js';
+import type { StructureMeasurements } from './structures.js';
+import { decide, defaultWarmupSamples, type VerdictOptions, type XUnit } from './verdict.js';
 
 export interface TrackerOptions {
   xUnit: XUnit;
@@ -60,44 +29,6 @@ export interface TrackerOptions {
   verdict?: Omit<VerdictOptions, 'kind' | 'adjustedPValue'>;
   maximumCandidatesPerMetric?: number;
 }
-
-export interface MetricResult {
-  metric: MetricName;
-  series: number[];
-  verdict: SeriesVerdict;
-}
-
-export interface StructureResult {
-  key: number;
-  path: string;
-  label: string;
-  /** The worst verdict among the structure's tested metrics. */
-  verdict: SeriesVerdict['verdict'];
-  metrics: MetricResult[];
-  /**
-   * For a growing structure: the nearest growing structure above it on its path, if any. A
-   * leaking Map's entries, their strings and its table all grow; reports can fold them into it.
-   */
-  growingOwner: number | undefined;
-}
-
-export interface NamedTrackResult {
-  name: string;
-  /** The query, for tracks resolved from structure keys; undefined for measurements given directly. */
-  query: string | undefined;
-  /** Keys the query matched (summed), for query tracks. */
-  keys: number[];
-  verdict: SeriesVerdict['verdict'];
-  metrics: MetricResult[];
-}
-
-export interface ClassResult {
-  className: string;
-  verdict: SeriesVerdict['verdict'];
-  metrics: MetricResult[];
-}
-
-export type RunVerdict = 'leak' | 'no-leak' | 'inconclusive';
 
 export interface GrowthReport {
   verdict: RunVerdict;
@@ -113,12 +44,8 @@ export interface GrowthReport {
   /** Classes whose totals grew enough to be tested (when class aggregates were added), growing first. */
   classes: ClassResult[];
   namedTracks: NamedTrackResult[];
-}
-
-interface TrackSample {
-  snapshotIndex: number;
-  x: number;
-  elapsedMs: number;
+  /** One per leak: growing structures and classes grouped by owner, largest first. */
+  findings: Finding[];
 }
 
 export class SeriesTracker {
@@ -188,378 +115,75 @@ export class SeriesTracker {
   }
 
   analyze(): GrowthReport {
-    const x = this.#samples.map((sample) => sample.x);
-    const elapsedMs = this.#samples.map((sample) => sample.elapsedMs);
-    const candidates = this.#selectCandidates();
-    const candidateKeys = [...new Set(candidates.map((candidate) => candidate.key))];
-    const series = this.#store.seriesOf(candidateKeys);
-    const rowOf = new Map(candidateKeys.map((key, row) => [key, row]));
+    const builder = new SeriesBuilder(this.#samples, this.#options.xUnit, this.#options.verdict);
+    const maximumPerMetric = this.#options.maximumCandidatesPerMetric ?? MAXIMUM_CANDIDATES_PER_METRIC;
+    const exactness = new KeyExactness(this.keys);
+    const explicit = definedFloors(builder.verdictOptions);
+    const floorsOf = (key: number, metric: MetricName) => ({
+      ...floorsFor(exactness.of(key), metric, 'structure'),
+      ...explicit,
+    });
+    const candidates = selectCandidates(this.#store, {
+      sampleCount: this.#samples.length,
+      warmupSamples: this.#options.verdict?.warmupSamples ?? defaultWarmupSamples(this.#samples.length),
+      floorsOf,
+      isExact: (key) => exactness.of(key) === 'exact',
+      depthOf: (key) => this.keys.depthOf(key),
+      maximumPerMetric,
+    });
+    const seriesOf = this.#candidateSeries(candidates);
     const structureEvidence = candidates.map((candidate) =>
-      this.#evidence(this.#measured(series[candidate.metric][rowOf.get(candidate.key)!]!), candidate.metric),
+      builder.evidence(seriesOf(candidate), candidate.metric, floorsOf(candidate.key, candidate.metric)),
     );
-    const classCandidates = this.#classCandidates();
+    const classBuilder = builder.over(
+      this.#samples.filter((sample) => this.#classAggregates.has(sample.snapshotIndex)),
+    );
+    const classTested = classCandidates(
+      classBuilder,
+      (snapshotIndex) => this.#classAggregates.get(snapshotIndex)!,
+      maximumPerMetric,
+    );
     // Every automatically found candidate shares one false-discovery budget.
-    const pooled = [...structureEvidence, ...classCandidates.map((candidate) => candidate.evidence)];
+    const pooled = [...structureEvidence, ...classTested.map((candidate) => candidate.evidence)];
     const adjusted = benjaminiHochberg(pooled.map((item) => item.pValue));
     const verdicts = pooled.map((item, index) => decide({ ...item, pValue: adjusted[index]! }));
-    const structures = this.#structureResults(
+    const structures = structureResults(
+      this.keys,
       candidates,
       verdicts.slice(0, candidates.length),
-      series,
-      rowOf,
+      seriesOf,
     );
-    const classes = classResults(classCandidates, verdicts.slice(candidates.length));
-    const namedTracks = [...this.#queryTracks(), ...this.#givenTracks()];
-    const { verdict, reason } = runVerdict(structures, classes, namedTracks, this.#samples.length);
+    const classes = classResults(classTested, verdicts.slice(candidates.length));
+    const namedTracks = [
+      ...queryTracks(this.#queries, this.keys, this.#store, builder),
+      ...givenTracks(this.#namedMeasurements, builder),
+    ];
+    const findings = groupFindings(this.keys, structures, classes, this.#options.xUnit, (key) =>
+      this.#store.hasRetainedSizes
+        ? decide(builder.evidence(this.seriesOf(key, 'retainedSize'), 'retainedSize'))
+        : undefined,
+    );
+    const { verdict, reason } = runVerdict(structures, classes, namedTracks, this.#samples.length, findings);
     return {
       verdict,
       reason,
       samples: this.#samples.length,
       xUnit: this.#options.xUnit,
-      x,
-      elapsedMs,
+      x: builder.samples.map((sample) => sample.x),
+      elapsedMs: builder.samples.map((sample) => sample.elapsedMs),
       testedSeries: pooled.length,
       structures,
       classes,
       namedTracks,
+      findings,
     };
   }
 
-  #evidence(series: MeasuredSeries, metric: MetricName, floors?: Record<MetricKind, number>): SeriesEvidence {
-    const kind = METRIC_KINDS[metric];
-    const floor = floors
-      ? { absoluteFloor: Math.max(floors[kind], this.#options.verdict?.absoluteFloor ?? 0) }
-      : {};
-    return gatherEvidence(series, { ...this.#options.verdict, ...floor, kind });
+  /** The series of every candidate, read from the store in one replay. */
+  #candidateSeries(candidates: Candidate[]): (candidate: Candidate) => number[] {
+    const candidateKeys = [...new Set(candidates.map((candidate) => candidate.key))];
+    const series = this.#store.seriesOf(candidateKeys);
+    const rowOf = new Map(candidateKeys.map((key, row) => [key, row]));
+    return (candidate) => series[candidate.metric][rowOf.get(candidate.key)!]!;
   }
-
-  /** Class series over the snapshots that have aggregates; the classes that grew enough, with their evidence. */
-  #classCandidates(): {
-    className: string;
-    metric: MetricName;
-    series: number[];
-    evidence: SeriesEvidence;
-  }[] {
-    const samples = this.#samples.filter((sample) => this.#classAggregates.has(sample.snapshotIndex));
-    if (samples.length < 2) return [];
-    const byClass = new Map<string, Record<MetricName, number[]>>();
-    samples.forEach((sample, sampleIndex) => {
-      for (const aggregate of this.#classAggregates.get(sample.snapshotIndex)!) {
-        let rows = byClass.get(aggregate.className);
-        if (!rows) {
-          rows = emptyRows(samples.length);
-          byClass.set(aggregate.className, rows);
-        }
-        rows.count[sampleIndex] = aggregate.count;
-        rows.selfSize[sampleIndex] = aggregate.selfSize;
-        rows.retainedSize[sampleIndex] = aggregate.retainedSize ?? Number.NaN;
-      }
-    });
-    const warmup = Math.min(
-      this.#options.verdict?.warmupSamples ?? defaultWarmupSamples(samples.length),
-      samples.length - 1,
-    );
-    const limit = this.#options.maximumCandidatesPerMetric ?? MAXIMUM_CANDIDATES_PER_METRIC;
-    const result: { className: string; metric: MetricName; series: number[]; evidence: SeriesEvidence }[] =
-      [];
-    for (const metric of ['selfSize', 'retainedSize', 'count'] as const) {
-      const grown: { className: string; growth: number; series: number[] }[] = [];
-      for (const [className, rows] of byClass) {
-        const values = rows[metric];
-        if (values.some((value) => Number.isNaN(value))) continue;
-        const growth = values.at(-1)! - values[warmup]!;
-        if (this.#grewEnough(metric, growth, values.at(-1)!))
-          grown.push({ className, growth, series: values });
-      }
-      grown.sort((a, b) => b.growth - a.growth);
-      for (const { className, series } of grown.slice(0, limit)) {
-        const measured = {
-          x: samples.map((sample) => sample.x),
-          y: series,
-          xUnit: this.#options.xUnit,
-          elapsedMs: samples.map((sample) => sample.elapsedMs),
-        };
-        result.push({
-          className,
-          metric,
-          series,
-          evidence: this.#evidence(measured, metric, CLASS_GROWTH_FLOOR),
-        });
-      }
-    }
-    return result;
-  }
-
-  /** The prefilter: a series can only grow by the rules if its last value exceeds its first after warm-up by the floors. */
-  #grewEnough(metric: MetricName, growth: number, last: number): boolean {
-    const absoluteFloor = this.#options.verdict?.absoluteFloor ?? ABSOLUTE_GROWTH_FLOOR[METRIC_KINDS[metric]];
-    const relativeFloor = this.#options.verdict?.relativeFloor ?? RELATIVE_GROWTH_FLOOR;
-    return growth >= absoluteFloor && growth >= relativeFloor * last;
-  }
-
-  #measured(y: number[]) {
-    return {
-      x: this.#samples.map((sample) => sample.x),
-      y,
-      xUnit: this.#options.xUnit,
-      elapsedMs: this.#samples.map((sample) => sample.elapsedMs),
-    };
-  }
-
-  /**
-   * The (key, metric) pairs worth a test: grown from the first sample after warm-up to the
-   * last by at least the verdict's floors, the largest growths first, at most N per metric.
-   * A structure must grow between those two points to grow by the rules, so this loses none.
-   */
-  #selectCandidates(): { key: number; metric: MetricName }[] {
-    const sampleCount = this.#samples.length;
-    if (sampleCount < 2) return [];
-    const warmup = this.#options.verdict?.warmupSamples ?? defaultWarmupSamples(sampleCount);
-    const baseIndex = Math.min(warmup, sampleCount - 1);
-    let base: MetricArrays | undefined;
-    let last: MetricArrays | undefined;
-    this.#store.replay((sampleIndex, state) => {
-      if (sampleIndex === baseIndex) base = copyArrays(state);
-      if (sampleIndex === sampleCount - 1) last = state;
-    });
-    const limit = this.#options.maximumCandidatesPerMetric ?? MAXIMUM_CANDIDATES_PER_METRIC;
-    const candidates: { key: number; metric: MetricName }[] = [];
-    for (const metric of METRICS) {
-      if (metric === 'retainedSize' && !this.#store.hasRetainedSizes) continue;
-      const growing: { key: number; growth: number }[] = [];
-      const before = base![metric];
-      const after = last![metric];
-      for (let key = ROOT_KEY + 1; key < after.length; key++) {
-        const growth = after[key]! - (before[key] ?? 0);
-        if (this.#grewEnough(metric, growth, after[key]!)) growing.push({ key, growth });
-      }
-      growing.sort((a, b) => b.growth - a.growth);
-      for (const { key } of growing.slice(0, limit)) candidates.push({ key, metric });
-    }
-    return candidates;
-  }
-
-  #structureResults(
-    candidates: { key: number; metric: MetricName }[],
-    verdicts: SeriesVerdict[],
-    series: Record<MetricName, number[][]>,
-    rowOf: Map<number, number>,
-  ): StructureResult[] {
-    const byKey = new Map<number, MetricResult[]>();
-    candidates.forEach((candidate, index) => {
-      const results = byKey.get(candidate.key) ?? [];
-      results.push({
-        metric: candidate.metric,
-        series: series[candidate.metric][rowOf.get(candidate.key)!]!,
-        verdict: verdicts[index]!,
-      });
-      byKey.set(candidate.key, results);
-    });
-    this.#dropExplainedOwners(byKey);
-    const results: StructureResult[] = [...byKey].map(([key, metrics]) => ({
-      key,
-      path: this.keys.path(key),
-      label: this.keys.label(key),
-      verdict: worstVerdict(metrics.map((metric) => metric.verdict.verdict)),
-      metrics,
-      growingOwner: undefined,
-    }));
-    const growingKeys = new Set(
-      results.filter((result) => result.verdict === 'growing').map((result) => result.key),
-    );
-    for (const result of results) {
-      if (result.verdict !== 'growing') continue;
-      for (let owner = this.keys.parentOf(result.key); owner > ROOT_KEY; owner = this.keys.parentOf(owner)) {
-        if (growingKeys.has(owner)) {
-          result.growingOwner = owner;
-          break;
-        }
-      }
-    }
-    return results.sort(
-      (a, b) => verdictRank(b.verdict) - verdictRank(a.verdict) || bytesGrowth(b) - bytesGrowth(a),
-    );
-  }
-
-  /**
-   * A leak's retained size grows in every owner up to the root. A growing retained-size
-   * result is dropped when a growing structure below it accounts for most of its growth.
-   */
-  #dropExplainedOwners(byKey: Map<number, MetricResult[]>): void {
-    const retainedGrowth = new Map<number, number>();
-    for (const [key, metrics] of byKey) {
-      const retained = metrics.find((metric) => metric.metric === 'retainedSize');
-      if (retained?.verdict.verdict === 'growing') retainedGrowth.set(key, retained.verdict.growth);
-    }
-    const explained = new Set<number>();
-    for (const [key, growth] of retainedGrowth) {
-      for (let owner = this.keys.parentOf(key); owner > ROOT_KEY; owner = this.keys.parentOf(owner)) {
-        const ownerGrowth = retainedGrowth.get(owner);
-        if (ownerGrowth !== undefined && growth >= EXPLAINED_BY_DESCENDANT * ownerGrowth)
-          explained.add(owner);
-      }
-    }
-    for (const owner of explained) {
-      const metrics = byKey.get(owner)!.filter((metric) => metric.metric !== 'retainedSize');
-      if (metrics.length === 0) byKey.delete(owner);
-      else byKey.set(owner, metrics);
-    }
-  }
-
-  #queryTracks(): NamedTrackResult[] {
-    if (this.#queries.size === 0) return [];
-    const results: NamedTrackResult[] = [];
-    for (const [name, query] of this.#queries) {
-      const keys = this.keys.find(query);
-      const rows = this.#store.seriesOf(keys);
-      const sums = Object.fromEntries(
-        METRICS.map((metric) => [
-          metric,
-          this.#samples.map((_, sample) => rows[metric].reduce((sum, row) => sum + row[sample]!, 0)),
-        ]),
-      ) as Record<MetricName, number[]>;
-      const metrics = this.#judgeNamed(sums, this.#store.hasRetainedSizes);
-      results.push({
-        name,
-        query,
-        keys,
-        verdict: worstVerdict(metrics.map((m) => m.verdict.verdict)),
-        metrics,
-      });
-    }
-    return results;
-  }
-
-  #givenTracks(): NamedTrackResult[] {
-    const results: NamedTrackResult[] = [];
-    for (const [name, bySnapshot] of this.#namedMeasurements) {
-      // Only snapshots both measured here and given for the track: a missing value is unknown, not 0.
-      const samples = this.#samples.filter((sample) => bySnapshot.has(sample.snapshotIndex));
-      const values = samples.map((sample) => bySnapshot.get(sample.snapshotIndex)!);
-      const hasRetained = values.length > 0 && values.every((value) => value.retainedSize !== undefined);
-      const hasCount = values.length > 0 && values.every((value) => value.count !== undefined);
-      const sums: Record<MetricName, number[]> = {
-        selfSize: values.map((value) => value.selfSize),
-        edgeCount: values.map((value) => value.edgeCount),
-        retainedSize: values.map((value) => value.retainedSize ?? 0),
-        count: values.map((value) => value.count ?? 0),
-      };
-      const metrics = this.#judgeNamed(sums, hasRetained, samples, hasCount);
-      results.push({
-        name,
-        query: undefined,
-        keys: [],
-        verdict: worstVerdict(metrics.map((m) => m.verdict.verdict)),
-        metrics,
-      });
-    }
-    return results;
-  }
-
-  /** Named tracks are judged one by one at α: the user asked about each of them. */
-  #judgeNamed(
-    sums: Record<MetricName, number[]>,
-    hasRetained: boolean,
-    samples: TrackSample[] = this.#samples,
-    hasCount = true,
-  ): MetricResult[] {
-    const metrics: MetricResult[] = [];
-    for (const metric of METRICS) {
-      if (metric === 'retainedSize' && !hasRetained) continue;
-      if (metric === 'count' && !hasCount) continue;
-      const measured = {
-        x: samples.map((sample) => sample.x),
-        y: sums[metric],
-        xUnit: this.#options.xUnit,
-        elapsedMs: samples.map((sample) => sample.elapsedMs),
-      };
-      const verdict = decide(
-        gatherEvidence(measured, { ...this.#options.verdict, kind: METRIC_KINDS[metric] }),
-      );
-      metrics.push({ metric, series: sums[metric], verdict });
-    }
-    return metrics;
-  }
-}
-
-function runVerdict(
-  structures: StructureResult[],
-  classes: ClassResult[],
-  namedTracks: NamedTrackResult[],
-  samples: number,
-): { verdict: RunVerdict; reason: string } {
-  const named = (verdict: SeriesVerdict['verdict']) => [
-    ...namedTracks.filter((track) => track.verdict === verdict).map((track) => track.name),
-    ...structures.filter((structure) => structure.verdict === verdict).map((structure) => structure.label),
-    ...classes.filter((result) => result.verdict === verdict).map((result) => `class ${result.className}`),
-  ];
-  const listed = (names: string[]) =>
-    names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
-  const growing = named('growing');
-  if (growing.length > 0) return { verdict: 'leak', reason: `growing: ${listed(growing)}` };
-  const undecided = named('inconclusive');
-  if (undecided.length > 0) {
-    return { verdict: 'inconclusive', reason: `nothing grows for sure, but undecided: ${listed(undecided)}` };
-  }
-  if (samples < 2) return { verdict: 'inconclusive', reason: `${samples} snapshot(s): nothing to compare` };
-  return {
-    verdict: 'no-leak',
-    reason: `${structures.length} candidate structures, ${classes.length} classes and ${namedTracks.length} named tracks, all stable`,
-  };
-}
-
-function classResults(
-  candidates: { className: string; metric: MetricName; series: number[] }[],
-  verdicts: SeriesVerdict[],
-): ClassResult[] {
-  const byClass = new Map<string, MetricResult[]>();
-  candidates.forEach((candidate, index) => {
-    const metrics = byClass.get(candidate.className) ?? [];
-    metrics.push({ metric: candidate.metric, series: candidate.series, verdict: verdicts[index]! });
-    byClass.set(candidate.className, metrics);
-  });
-  return [...byClass]
-    .map(([className, metrics]) => ({
-      className,
-      verdict: worstVerdict(metrics.map((metric) => metric.verdict.verdict)),
-      metrics,
-    }))
-    .sort((a, b) => verdictRank(b.verdict) - verdictRank(a.verdict) || bytesGrowth(b) - bytesGrowth(a));
-}
-
-function emptyRows(length: number): Record<MetricName, number[]> {
-  return {
-    selfSize: new Array<number>(length).fill(0),
-    edgeCount: new Array<number>(length).fill(0),
-    retainedSize: new Array<number>(length).fill(0),
-    count: new Array<number>(length).fill(0),
-  };
-}
-
-function worstVerdict(verdicts: SeriesVerdict['verdict'][]): SeriesVerdict['verdict'] {
-  if (verdicts.includes('growing')) return 'growing';
-  if (verdicts.includes('inconclusive') || verdicts.length === 0) return 'inconclusive';
-  return 'stable';
-}
-
-function verdictRank(verdict: SeriesVerdict['verdict']): number {
-  return verdict === 'growing' ? 2 : verdict === 'inconclusive' ? 1 : 0;
-}
-
-/** Largest byte growth among a structure's metrics, to rank structures. */
-function bytesGrowth(structure: { metrics: MetricResult[] }): number {
-  let largest = 0;
-  for (const metric of structure.metrics) {
-    if (METRIC_KINDS[metric.metric] === 'bytes') largest = Math.max(largest, metric.verdict.growth);
-  }
-  return largest;
-}
-
-function copyArrays(state: MetricArrays): MetricArrays {
-  return {
-    selfSize: state.selfSize.slice(),
-    edgeCount: state.edgeCount.slice(),
-    retainedSize: state.retainedSize.slice(),
-    count: state.count.slice(),
-  };
 }

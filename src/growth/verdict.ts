@@ -3,6 +3,7 @@
 // decided and why. A trend test alone is not enough: V8 structures rise in steps to their
 // live high-water mark and then stay, which Mann–Kendall alone calls an increasing trend.
 
+import { formatBytes, formatCount } from '../format/index.js';
 import { type MannKendallResult, mannKendall, type TheilSenResult, theilSen } from './statistics.js';
 
 export type XUnit = 'iteration' | 'ms';
@@ -83,8 +84,19 @@ export interface VerdictOptions {
   minimumSamples?: number;
   /** Number of first samples to drop; default: `WARMUP_FRACTION` of them, at least one. */
   warmupSamples?: number;
+  /** Growth over the run a significant trend must reach to be growing. */
   absoluteFloor?: number;
   relativeFloor?: number;
+  /**
+   * An undecided series (no significant trend, or a trend that slowed down) whose growth could
+   * not reach this even at its upper bound is stable: it could not matter. Default: `absoluteFloor`.
+   */
+  materialFloor?: number;
+  /**
+   * Distinct rises after warm-up a significant trend must make, below the material floor, to
+   * be a steady rise rather than a pool or a few sockets filling up. Default 0.
+   */
+  minimumRises?: number;
   plateauFlatness?: number;
   persistenceFraction?: number;
   /**
@@ -127,6 +139,8 @@ export interface SeriesEvidence {
   relativeGrowth: number;
   /** growth needed to count: max(absolute floor, relative floor × peak). */
   growthThreshold: number;
+  /** max(material floor, relative floor × peak): growth that could matter at all. */
+  materialThreshold: number;
   /** Samples in the late part (last third). */
   lateSamples: number;
   /** Theil–Sen slope of the late part alone. */
@@ -215,29 +229,47 @@ const trendTest: VerdictRule = {
     if (s < 0 && pValue < options.alpha)
       return { verdict: 'stable', reason: `decreasing (${testText(evidence)})` };
     if (s > 0 && pValue < options.alpha) return undefined;
-    if (evidence.growthUpperBound < evidence.growthThreshold) {
+    if (evidence.growthUpperBound < evidence.materialThreshold) {
       return {
         verdict: 'stable',
-        reason: `no significant trend (${testText(evidence)}); growth over the run is at most ${formatAmount(evidence.growthUpperBound, evidence.kind)} at ${percent(SLOPE_CONFIDENCE_LEVEL)} confidence, below ${formatAmount(evidence.growthThreshold, evidence.kind)}`,
+        reason: `no significant trend (${testText(evidence)}); growth over the run is at most ${formatAmount(evidence.growthUpperBound, evidence.kind)} at ${percent(SLOPE_CONFIDENCE_LEVEL)} confidence, below ${formatAmount(evidence.materialThreshold, evidence.kind)}`,
       };
     }
     return undefined;
   },
 };
 
-/** A series without a significant trend whose later half never tops its first half's peak is bounded (a sawtooth, a cache). */
+/**
+ * A series without a significant trend is bounded (a sawtooth, a cache, data in flight at
+ * snapshot time) when its later half never tops its first half's peak by more than what could
+ * matter, or than its own flatness tolerance (a tenth of its range: a noisy leak's later peak
+ * is about half its range above), or when its later half falls back to the first half's low: what
+ * accumulates does not go back (counts after a forced GC are exact).
+ */
 const bounded: VerdictRule = {
   name: 'bounded',
   decide: (evidence) => {
     if (isSignificantIncrease(evidence)) return undefined;
     const half = Math.floor(evidence.samples / 2);
     const firstPeak = Math.max(...evidence.y.slice(0, half));
-    const laterPeak = Math.max(...evidence.y.slice(half));
-    if (laterPeak - firstPeak > evidence.growthThreshold) return undefined;
-    return {
-      verdict: 'stable',
-      reason: `no significant trend (${testText(evidence)}) and the later half's peak ${formatAmount(laterPeak, evidence.kind)} stays within ${formatAmount(evidence.growthThreshold, evidence.kind)} of the first half's ${formatAmount(firstPeak, evidence.kind)}`,
-    };
+    const later = evidence.y.slice(half);
+    const laterPeak = Math.max(...later);
+    const laterLow = Math.min(...later);
+    const firstLow = Math.min(...evidence.y.slice(0, half));
+    const margin = Math.max(evidence.materialThreshold, evidence.flatTolerance);
+    if (laterPeak - firstPeak <= margin) {
+      return {
+        verdict: 'stable',
+        reason: `no significant trend (${testText(evidence)}) and the later half's peak ${formatAmount(laterPeak, evidence.kind)} stays within ${formatAmount(margin, evidence.kind)} of the first half's ${formatAmount(firstPeak, evidence.kind)}`,
+      };
+    }
+    if (laterLow <= firstLow) {
+      return {
+        verdict: 'stable',
+        reason: `no significant trend (${testText(evidence)}) and the later half falls back to ${formatAmount(laterLow, evidence.kind)}, no more than the first half's low (${formatAmount(firstLow, evidence.kind)}): nothing accumulates`,
+      };
+    }
+    return undefined;
   },
 };
 
@@ -248,9 +280,15 @@ const significance: VerdictRule = {
       ? undefined
       : {
           verdict: 'inconclusive',
-          reason: `no significant trend (${testText(evidence)}), but the data cannot exclude growth of up to ${formatAmount(evidence.growthUpperBound, evidence.kind)} over the run; more samples will tell`,
+          reason: `no significant trend (${testText(evidence)}), but the data cannot exclude growth of up to ${formatAmount(evidence.growthUpperBound, evidence.kind)} over the run (${formatAmount(evidence.materialThreshold, evidence.kind)} would matter); ${moreSamplesText(evidence)}`,
         },
 };
+
+/** What to run to decide: as many samples again after warm-up, over twice the span. */
+function moreSamplesText(evidence: SeriesEvidence): string {
+  const total = evidence.samples + evidence.warmupDiscarded;
+  return `a run twice as long (${total * 2 - evidence.warmupDiscarded} snapshots at the same interval) will tell`;
+}
 
 function isSignificantIncrease(evidence: SeriesEvidence): boolean {
   return (evidence.mannKendall?.s ?? 0) > 0 && evidence.pValue < evidence.options.alpha;
@@ -262,13 +300,24 @@ function testText(evidence: SeriesEvidence): string {
 
 const magnitude: VerdictRule = {
   name: 'magnitude',
-  decide: (evidence) =>
-    evidence.growth < evidence.growthThreshold
-      ? {
-          verdict: 'stable',
-          reason: `increasing (p = ${formatP(evidence.pValue)}) but only by ${formatAmount(evidence.growth, evidence.kind)} (${percent(evidence.relativeGrowth)} of its ${formatAmount(evidence.peak, evidence.kind)}) over the run, below ${formatAmount(evidence.growthThreshold, evidence.kind)}`,
-        }
-      : undefined,
+  decide: (evidence) => {
+    if (evidence.growth < evidence.growthThreshold) {
+      return {
+        verdict: 'stable',
+        reason: `increasing (p = ${formatP(evidence.pValue)}) but only by ${formatAmount(evidence.growth, evidence.kind)} (${percent(evidence.relativeGrowth)} of its ${formatAmount(evidence.peak, evidence.kind)}) over the run, below ${formatAmount(evidence.growthThreshold, evidence.kind)}`,
+      };
+    }
+    if (
+      evidence.steps < evidence.options.minimumRises &&
+      evidence.growthUpperBound < evidence.materialThreshold
+    ) {
+      return {
+        verdict: 'stable',
+        reason: `increasing (p = ${formatP(evidence.pValue)}) by ${formatAmount(evidence.growth, evidence.kind)} but in only ${evidence.steps} rise(s), fewer than the ${evidence.options.minimumRises} of a steady rise, and at most ${formatAmount(evidence.growthUpperBound, evidence.kind)} over the run, below ${formatAmount(evidence.materialThreshold, evidence.kind)}: a pool or a cache filling, not a leak`,
+      };
+    }
+    return undefined;
+  },
 };
 
 const stepLimit: VerdictRule = {
@@ -322,9 +371,16 @@ const persistence: VerdictRule = {
         reason: `${grew} in ${evidence.steps} steps; the last flat stretch (${evidence.finalFlatSamples} samples) is within the rhythm of the earlier steps, as when an array grows by capacity`,
       };
     }
+    const slowed = `grew by ${formatAmount(evidence.growth, evidence.kind)} (p = ${formatP(evidence.pValue)}) but the last ${evidence.lateSamples} samples grew at only ${percent(Math.max(0, ratio))} of the run's slope`;
+    if (evidence.growthUpperBound < evidence.materialThreshold) {
+      return {
+        verdict: 'stable',
+        reason: `${slowed}, and even at its upper bound it grows by ${formatAmount(evidence.growthUpperBound, evidence.kind)} over the run, below ${formatAmount(evidence.materialThreshold, evidence.kind)}: settling`,
+      };
+    }
     return {
       verdict: 'inconclusive',
-      reason: `grew by ${formatAmount(evidence.growth, evidence.kind)} (p = ${formatP(evidence.pValue)}) but the last ${evidence.lateSamples} samples grew at only ${percent(Math.max(0, ratio))} of the run's slope: settling or a slow leak; a longer run will tell`,
+      reason: `${slowed}: settling or a slow leak; ${moreSamplesText(evidence)}`,
     };
   },
 };
@@ -356,6 +412,8 @@ export function gatherEvidence(series: MeasuredSeries, options: VerdictOptions =
     warmupSamples: options.warmupSamples ?? defaultWarmupSamples(series.x.length),
     absoluteFloor: options.absoluteFloor ?? ABSOLUTE_GROWTH_FLOOR[kind],
     relativeFloor: options.relativeFloor ?? RELATIVE_GROWTH_FLOOR,
+    materialFloor: options.materialFloor ?? options.absoluteFloor ?? ABSOLUTE_GROWTH_FLOOR[kind],
+    minimumRises: options.minimumRises ?? 0,
     plateauFlatness: options.plateauFlatness ?? PLATEAU_FLATNESS,
     persistenceFraction: options.persistenceFraction ?? PERSISTENCE_FRACTION,
     maximumPlateauSteps: options.maximumPlateauSteps ?? Number.POSITIVE_INFINITY,
@@ -397,6 +455,11 @@ export function gatherEvidence(series: MeasuredSeries, options: VerdictOptions =
     peak,
     relativeGrowth: peak > 0 ? growth / peak : growth > 0 ? 1 : 0,
     growthThreshold: Math.max(resolved.absoluteFloor, resolved.relativeFloor * Math.abs(peak)),
+    materialThreshold: Math.max(
+      resolved.materialFloor,
+      resolved.absoluteFloor,
+      resolved.relativeFloor * Math.abs(peak),
+    ),
     lateSamples,
     lateSlope,
     lateRange: lateY.length > 0 ? Math.max(...lateY) - Math.min(...lateY) : 0,
@@ -528,9 +591,5 @@ function percent(value: number): string {
 }
 
 export function formatAmount(value: number, kind: MetricKind): string {
-  if (kind === 'count') return `${Math.round(value)}`;
-  const magnitudeValue = Math.abs(value);
-  if (magnitudeValue < 1024) return `${Math.round(value)} B`;
-  if (magnitudeValue < 1024 * 1024) return `${(value / 1024).toFixed(1)} KiB`;
-  return `${(value / 1024 / 1024).toFixed(1)} MiB`;
+  return kind === 'count' ? formatCount(Math.round(value)) : formatBytes(value);
 }

@@ -1,25 +1,21 @@
 // The script that runs inside the HTML report (plain browser JavaScript, kept as text): draws
 // one uPlot chart per chart group from the embedded data, one line per run, and makes the
 // structures table sortable. It marks the page when done so a browser test can check it.
+// Bytes and counts are formatted by the same functions as every other report: their source text
+// is embedded here (they are self-contained for that reason).
+
+import { formatBytes } from '../format/bytes.js';
+import { formatCount } from '../format/numbers.js';
 
 export const CLIENT_SCRIPT = `
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('heapdrift-data').textContent);
   var palette = data.palette;
-  function bytes(value) {
-    if (value == null) return '';
-    var sign = value < 0 ? '-' : '';
-    var size = Math.abs(value);
-    if (size < 1024) return sign + Math.round(size) + ' B';
-    var units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    var unit = -1;
-    do { size /= 1024; unit++; } while (size >= 1024 && unit < units.length - 1);
-    return sign + size.toFixed(size < 10 ? 2 : 1) + ' ' + units[unit];
-  }
-  function count(value) {
-    return value == null ? '' : Math.round(value).toLocaleString('en-US');
-  }
+  ${formatBytes.toString()}
+  ${formatCount.toString()}
+  function bytes(value) { return value == null ? '' : formatBytes(value); }
+  function count(value) { return value == null ? '' : formatCount(value); }
   var plots = [];
   data.charts.forEach(function (chart) {
     var target = document.getElementById(chart.id);

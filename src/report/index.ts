@@ -1,6 +1,5 @@
 // Reports of runs, matrices and bisections: terminal, JSON, Markdown and HTML.
 
-export { type ChartGroup, type ChartLine, chartGroups } from './chart-groups.js';
 export {
   formatBytes,
   formatChange,
@@ -11,7 +10,8 @@ export {
   metricName,
   sparkline,
   table,
-} from './format.js';
+} from '../format/index.js';
+export { type ChartGroup, type ChartLine, chartGroups } from './chart-groups.js';
 export { formatHtml, type HtmlOptions } from './html.js';
 export { formatJson } from './json.js';
 export {
@@ -26,4 +26,12 @@ export { formatMarkdown, type MarkdownOptions } from './markdown.js';
 export { writeReportFile } from './output-file.js';
 export { formatRunsList, listSavedRuns, type SavedEntry } from './runs-list.js';
 export { isStringClass, redactRecord } from './strings.js';
+export {
+  type ExplainLeak,
+  formatSweep,
+  formatSweepHtml,
+  formatSweepMarkdown,
+  type SweepFinding,
+  sweepFindings,
+} from './sweep.js';
 export { colorFor, formatMatrix, formatRun, type TerminalOptions, verdictLabel } from './terminal.js';

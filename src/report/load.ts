@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { type BisectRecord, type MatrixRecord, RUN_SCHEMA_VERSION, type RunRecord } from '../run/result.js';
+import { compareVersionTexts } from '../runtimes/versions.js';
 
 export type SavedRecord = RunRecord | MatrixRecord | BisectRecord;
 
@@ -32,13 +33,17 @@ export function isSingleRun(record: SavedRecord): record is RunRecord {
 
 /** The record file inside a saved directory, or the file itself when given one. */
 export function findRecordFile(path: string): string {
-  if (!existsSync(path)) throw new UserError(`${path}: no such run, matrix or bisect directory`);
+  if (!existsSync(path))
+    throw new UserError(`${path}: no such run, matrix or bisect directory`, 'ERR_HEAPDRIFT_NOT_FOUND');
   if (statSync(path).isFile()) return path;
   for (const name of RECORD_FILES) {
     const file = join(path, name);
     if (existsSync(file)) return file;
   }
-  throw new UserError(`${path}: no run.json, matrix.json or bisect.json here: not a saved heapdrift run`);
+  throw new UserError(
+    `${path}: no run.json, matrix.json or bisect.json here: not a saved heapdrift run`,
+    'ERR_HEAPDRIFT_RECORD',
+  );
 }
 
 export function loadReport(path: string): LoadedReport {
@@ -53,20 +58,25 @@ export function parseRecord(file: string, text: string): SavedRecord {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new UserError(`${file}: not valid JSON (a damaged or foreign file)`);
+    throw new UserError(`${file}: not valid JSON (a damaged or foreign file)`, 'ERR_HEAPDRIFT_RECORD');
   }
-  if (typeof value !== 'object' || value === null) throw new UserError(`${file}: not a heapdrift record`);
+  if (typeof value !== 'object' || value === null)
+    throw new UserError(`${file}: not a heapdrift record`, 'ERR_HEAPDRIFT_RECORD');
   const candidate = value as { schemaVersion?: unknown; kind?: unknown };
   if (typeof candidate.schemaVersion !== 'number')
-    throw new UserError(`${file}: no schemaVersion: not a heapdrift record`);
+    throw new UserError(`${file}: no schemaVersion: not a heapdrift record`, 'ERR_HEAPDRIFT_RECORD');
   if (candidate.schemaVersion > RUN_SCHEMA_VERSION)
     throw new UserError(
       `${file}: schemaVersion ${candidate.schemaVersion} is newer than this heapdrift reads (${RUN_SCHEMA_VERSION}); upgrade heapdrift`,
+      'ERR_HEAPDRIFT_RECORD_VERSION',
     );
   if (candidate.schemaVersion < 1)
-    throw new UserError(`${file}: unknown schemaVersion ${candidate.schemaVersion}`);
+    throw new UserError(`${file}: unknown schemaVersion ${candidate.schemaVersion}`, 'ERR_HEAPDRIFT_RECORD');
   if (!RECORD_KINDS.includes(candidate.kind as SavedRecord['kind']))
-    throw new UserError(`${file}: unknown record kind ${JSON.stringify(candidate.kind)}`);
+    throw new UserError(
+      `${file}: unknown record kind ${JSON.stringify(candidate.kind)}`,
+      'ERR_HEAPDRIFT_RECORD',
+    );
   return value as SavedRecord;
 }
 
@@ -134,17 +144,7 @@ function matrixIncompleteReason(record: MatrixRecord): string | null {
 export function reportRuns(record: SavedRecord): RunRecord[] {
   if (isSingleRun(record)) return [record];
   if (record.kind === 'matrix') return record.runs;
-  return [...record.runs].sort((a, b) => compareVersions(a.runtime.version, b.runtime.version));
-}
-
-function compareVersions(a: string, b: string): number {
-  const left = a.split(/[.-]/).map(Number);
-  const right = b.split(/[.-]/).map(Number);
-  for (let index = 0; index < Math.max(left.length, right.length); index++) {
-    const difference = (left[index] || 0) - (right[index] || 0);
-    if (difference !== 0) return difference;
-  }
-  return a.localeCompare(b);
+  return [...record.runs].sort((a, b) => compareVersionTexts(a.runtime.version, b.runtime.version));
 }
 
 /** The record's directory name, for titles. */

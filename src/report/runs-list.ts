@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pc from 'picocolors';
 import { UserError } from '../errors.js';
+import { table } from '../format/index.js';
 import type { RunRecord } from '../run/result.js';
-import { table } from './format.js';
 import { describeRecord, findRecordFile, parseRecord, type SavedRecord } from './load.js';
 import { verdictLabel } from './terminal.js';
 
@@ -26,8 +26,12 @@ export interface SavedEntry {
 
 export function listSavedRuns(runsDir: string): SavedEntry[] {
   if (!existsSync(runsDir))
-    throw new UserError(`--runs-dir ${runsDir}: no such directory (nothing saved yet?)`);
-  if (!statSync(runsDir).isDirectory()) throw new UserError(`--runs-dir ${runsDir}: not a directory`);
+    throw new UserError(
+      `--runs-dir ${runsDir}: no such directory (nothing saved yet?)`,
+      'ERR_HEAPDRIFT_NOT_FOUND',
+    );
+  if (!statSync(runsDir).isDirectory())
+    throw new UserError(`--runs-dir ${runsDir}: not a directory`, 'ERR_HEAPDRIFT_NOT_FOUND');
   const entries: SavedEntry[] = [];
   for (const name of readdirSync(runsDir).sort()) {
     const directory = join(runsDir, name);

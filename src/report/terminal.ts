@@ -2,9 +2,19 @@
 // slopes and sparklines, the top growing structures with their paths. Colour only when the
 // caller says the stream is a terminal (picocolors also honours NO_COLOR).
 
+import { join } from 'node:path';
 import pc from 'picocolors';
+import {
+  formatChange,
+  formatCount,
+  formatDuration,
+  formatSlope,
+  formatTrendP,
+  sparkline,
+  table,
+} from '../format/index.js';
 import type { JudgedSeries, RunRecord } from '../run/result.js';
-import { formatBytes, formatDuration, formatSlope, formatTrendP, sparkline, table } from './format.js';
+import { findingLines } from './findings.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -38,22 +48,12 @@ export function verdictLabel(verdict: string, colors: Painter): string {
 }
 
 function seriesCells(entry: JudgedSeries): string[] {
-  const bytes = entry.metric === 'selfSize' || entry.metric === 'retainedSize';
-  const first = entry.series[0] ?? 0;
-  const last = entry.series.at(-1) ?? 0;
-  const amount = (value: number) => (bytes ? formatBytes(value) : String(value));
   return [
-    `${metricName(entry.metric)} ${amount(first)} → ${amount(last)}`,
+    formatChange(entry.series, entry.metric),
     formatSlope(entry.slopePerHour, entry.slopePer1000Iterations, entry.metric),
     formatTrendP(entry.confidence),
     sparkline(entry.series),
   ];
-}
-
-function metricName(metric: string): string {
-  return (
-    { selfSize: 'self', edgeCount: 'entries', retainedSize: 'retained', count: 'count' }[metric] ?? metric
-  );
 }
 
 export function formatRun(record: RunRecord, options: TerminalOptions): string {
@@ -64,9 +64,10 @@ export function formatRun(record: RunRecord, options: TerminalOptions): string {
   lines.push(colors.dim(`  ${record.verdictReason}`));
   lines.push(
     colors.dim(
-      `  ${record.snapshots.length} snapshots over ${formatDuration(record.wallMs)}${lastIteration(record)}`,
+      `  ${plural(record.snapshots.length, 'snapshot')} over ${formatDuration(record.wallMs)}${lastIteration(record)}`,
     ),
   );
+  lines.push(...programErrorLines(record, colors));
   if (record.tracks.length > 0) {
     lines.push('', colors.bold('Tracked structures'));
     const rows = [['structure', 'verdict', 'change', 'slope', 'trend p', 'series']];
@@ -81,6 +82,7 @@ export function formatRun(record: RunRecord, options: TerminalOptions): string {
         );
     }
   }
+  lines.push(...findingLines(record, colors, options.top ?? 5));
   const growing = record.structures
     .filter((structure) => structure.verdict === 'growing')
     .slice(0, options.top ?? 5);
@@ -124,11 +126,26 @@ export function formatMatrix(records: RunRecord[], options: TerminalOptions): st
   return table(rows);
 }
 
+/** On a crash, the program's own last words: its error and stack, from its stderr. */
+function programErrorLines(record: RunRecord, colors: Painter): string[] {
+  const exit = record.exit;
+  if (!exit?.lastStderr?.length || exit.reason === 'completed' || exit.reason === 'stopped') return [];
+  const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+  const where = record.output ? ` (all of it in ${join(record.directory, record.output.stderr)})` : '';
+  return [
+    '',
+    `  The program ended (${exit.reason}, ${how}). Its last stderr lines${where}:`,
+    ...exit.lastStderr.map((line) => colors.dim(`    │ ${line}`)),
+  ];
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function lastIteration(record: RunRecord): string {
   const iteration = record.snapshots.at(-1)?.iteration;
-  return iteration === null || iteration === undefined
-    ? ''
-    : `, ${iteration.toLocaleString('en-US')} iterations`;
+  return iteration === null || iteration === undefined ? '' : `, ${formatCount(iteration)} iterations`;
 }
 
 function indent(text: string): string {

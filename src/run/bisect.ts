@@ -4,41 +4,55 @@
 
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { compareVersions, listReleasedVersions, resolveVersion, versionsBetween } from '../runtimes/index.js';
+import {
+  compareVersions,
+  listReleasedVersions,
+  parseRuntimeSpec,
+  resolveVersion,
+  versionsBetween,
+  versionsInRange,
+} from '../runtimes/index.js';
+import { runCommandLine } from './command-line.js';
 import { writeJsonAtomically } from './files.js';
 import { startRunSet } from './matrix.js';
 import type { BisectRecord, RunRecord } from './result.js';
-import { type RunOptions, runScenario } from './run-scenario.js';
+import { checkRunOptions, type RunOptions, runScenario } from './run-scenario.js';
+import { resolveScenario } from './scenario-source.js';
+import { typeScriptNodeArgs } from './typescript.js';
 
 export interface BisectOptions extends Omit<RunOptions, 'node'> {
-  good: string;
-  bad: string;
+  /** A version with the good verdict (with `bad`), or leave both out and give `range`. */
+  good?: string;
+  bad?: string;
+  /** A semver range (`>=22.10 <22.16`): bisect its releases, the oldest and newest as the ends. */
+  range?: string;
   onStep?: (message: string) => void;
 }
 
 /** A verdict a bisection can steer by; anything else is run once more, then gives up. */
 type Decided = 'leak' | 'no-leak';
 
+interface BisectEnds {
+  good: { spec: string; version: string };
+  bad: { spec: string; version: string };
+  candidates: string[];
+}
+
 export async function runBisect(options: BisectOptions): Promise<BisectRecord> {
-  const good = (await resolveVersion(options.good, { cacheDir: options.cacheDir })).version;
-  const bad = (await resolveVersion(options.bad, { cacheDir: options.cacheDir })).version;
-  if (good === bad) throw new UserError(`--good and --bad are both Node ${good}: nothing to bisect`);
-  const [low, high] = compareVersions(good, bad) < 0 ? [good, bad] : [bad, good];
-  const candidates = versionsBetween(low, high, await listReleasedVersions());
-  for (const version of [good, bad]) {
-    if (!candidates.includes(version))
-      throw new UserError(`Node ${version} is not a released version on the registry`);
-  }
+  const scenario = resolveScenario(options.scenario);
+  checkRunOptions(options);
+  const ends = options.range === undefined ? await givenEnds(options) : await rangeEnds(options.range);
+  // A TypeScript scenario must run on every candidate: say so now, not half-way through.
+  for (const version of ends.candidates) typeScriptNodeArgs(scenario.file, version, options.nodeArgs ?? []);
   const record: BisectRecord = {
     ...startRunSet(
       'bisect',
       options.scenario,
       options.runsDir,
-      options.command ?? `heapdrift bisect ${options.scenario} --good ${options.good} --bad ${options.bad}`,
+      options.command ??
+        `heapdrift bisect ${options.scenario} --good ${ends.good.spec} --bad ${ends.bad.spec}`,
     ),
-    good: { spec: options.good, version: good },
-    bad: { spec: options.bad, version: bad },
-    candidates,
+    ...ends,
     firstChanged: null,
     lastBefore: null,
     status: 'running',
@@ -55,7 +69,7 @@ export async function runBisect(options: BisectOptions): Promise<BisectRecord> {
       const run: RunRecord = await runScenario({
         ...options,
         node: version,
-        command: `heapdrift run ${options.scenario} --node ${version}`,
+        command: runCommandLine({ ...options, node: version }),
       });
       record.runs.push(run);
       save();
@@ -67,6 +81,46 @@ export async function runBisect(options: BisectOptions): Promise<BisectRecord> {
   record.endedAt = new Date().toISOString();
   save();
   return record;
+}
+
+async function givenEnds(options: BisectOptions): Promise<BisectEnds> {
+  if (options.good === undefined || options.bad === undefined)
+    throw new UserError('bisect needs --good and --bad, or --node with a range such as ">=22.10 <22.16"');
+  const good = (await resolveVersion(options.good, { cacheDir: options.cacheDir })).version;
+  const bad = (await resolveVersion(options.bad, { cacheDir: options.cacheDir })).version;
+  if (good === bad) throw new UserError(`--good and --bad are both Node ${good}: nothing to bisect`);
+  const [low, high] = compareVersions(good, bad) < 0 ? [good, bad] : [bad, good];
+  const candidates = versionsBetween(low, high, await listReleasedVersions());
+  for (const version of [good, bad]) {
+    if (!candidates.includes(version))
+      throw new UserError(
+        `Node ${version} is not a released version on the registry`,
+        'ERR_HEAPDRIFT_UNKNOWN_VERSION',
+      );
+  }
+  return {
+    good: { spec: options.good, version: good },
+    bad: { spec: options.bad, version: bad },
+    candidates,
+  };
+}
+
+/** The releases in a range; the oldest stands as "bad" and the newest as "good" (either way works). */
+async function rangeEnds(range: string): Promise<BisectEnds> {
+  const request = parseRuntimeSpec(range);
+  if (request.kind !== 'range')
+    throw new UserError(`--node "${range}": bisect takes a semver range here, e.g. ">=22.10 <22.16"`);
+  const candidates = versionsInRange(request.range, await listReleasedVersions());
+  if (candidates.length < 2)
+    throw new UserError(
+      `--node "${range}": ${candidates.length} released Node.js version in this range; bisect needs two or more`,
+      'ERR_HEAPDRIFT_UNKNOWN_VERSION',
+    );
+  return {
+    bad: { spec: range, version: candidates[0]! },
+    good: { spec: range, version: candidates.at(-1)! },
+    candidates,
+  };
 }
 
 async function search(

@@ -1,18 +1,43 @@
-// A matrix: the same scenario under several runtimes, one after the other (runs in parallel
-// would share this machine's cores and skew each other's timing), saved as matrix.json.
+// A matrix: the same scenario under several runtimes, one after the other unless asked for
+// parallel jobs (which share the machine's cores), saved as matrix.json; optionally one shard.
 
 import { join } from 'node:path';
-import { makePrivateDirectory, writeJsonAtomically } from './files.js';
-import { type MatrixRecord, RUN_SCHEMA_VERSION, type RunSetHeader } from './result.js';
-import { type RunOptions, runScenario } from './run-scenario.js';
+import { UserError } from '../errors.js';
+import {
+  listReleasedVersions,
+  parseRuntimeSpec,
+  type RuntimeOptions,
+  versionsInRange,
+} from '../runtimes/index.js';
+import { runCommandLine } from './command-line.js';
+import { makePrivateDirectory, makeRunsDirectory, writeJsonAtomically } from './files.js';
+import { mapWithJobs } from './pool.js';
+import { type MatrixRecord, RUN_SCHEMA_VERSION, type RunRecord, type RunSetHeader } from './result.js';
+import { checkRunOptions, type RunOptions, runScenario } from './run-scenario.js';
+import { resolveScenario } from './scenario-source.js';
+import { type ShardSpec, shardItems } from './shard.js';
+import { typeScriptNodeArgs } from './typescript.js';
 
 export interface MatrixOptions extends Omit<RunOptions, 'node'> {
   nodes: string[];
+  /** Run only this shard of the (expanded) nodes; the record still lists them all. */
+  shard?: ShardSpec;
+  /** Runs at a time (default 1). */
+  jobs?: number;
   /** Called before each runtime's run starts. */
   onRunStart?: (node: string, index: number) => void;
 }
 
 export async function runMatrix(options: MatrixOptions): Promise<MatrixRecord> {
+  // Every spec, the scenario and the options are checked before the first run starts.
+  const scenarioFile = resolveScenario(options.scenario).file;
+  checkRunOptions(options);
+  const nodes = await expandNodeSpecs(options.nodes, { cacheDir: options.cacheDir });
+  // A TypeScript scenario under an exact version that cannot run it: say so before any run.
+  for (const node of nodes) {
+    const request = parseRuntimeSpec(node);
+    if (request.kind === 'exact') typeScriptNodeArgs(scenarioFile, request.version, options.nodeArgs ?? []);
+  }
   const record: MatrixRecord = {
     ...startRunSet(
       'matrix',
@@ -20,25 +45,52 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixRecord> {
       options.runsDir,
       options.command ?? `heapdrift matrix ${options.scenario} --node ${options.nodes.join(',')}`,
     ),
-    nodes: options.nodes,
+    nodes,
+    ...(options.shard ? { shard: options.shard } : {}),
     runs: [],
   };
   const file = join(record.directory, 'matrix.json');
   writeJsonAtomically(file, record);
-  for (const [index, node] of options.nodes.entries()) {
-    if (options.signal?.aborted) break;
-    options.onRunStart?.(node, index);
-    const run = await runScenario({
-      ...options,
-      node,
-      command: `heapdrift run ${options.scenario} --node ${node}`,
-    });
-    record.runs.push(run);
-    writeJsonAtomically(file, record);
-  }
+  const finished: (RunRecord | undefined)[] = [];
+  await mapWithJobs(
+    shardItems(nodes, options.shard),
+    options.jobs ?? 1,
+    async (node, index) => {
+      options.onRunStart?.(node, index);
+      finished[index] = await runScenario({
+        ...options,
+        node,
+        command: runCommandLine({ ...options, node }),
+      });
+      record.runs = finished.filter((run) => run !== undefined);
+      writeJsonAtomically(file, record);
+    },
+    () => options.signal?.aborted ?? false,
+  );
   record.endedAt = new Date().toISOString();
   writeJsonAtomically(file, record);
   return record;
+}
+
+/**
+ * The runtimes of a matrix: each spec as given, except semver ranges (`>=22.10 <22.16`), which
+ * stand for every release in them, oldest first. A bad spec fails here, before any run.
+ */
+export async function expandNodeSpecs(nodes: readonly string[], options: RuntimeOptions): Promise<string[]> {
+  const requests = nodes.map((node) => parseRuntimeSpec(node));
+  if (!requests.some((request) => request.kind === 'range')) return [...nodes];
+  const releases = await listReleasedVersions(options);
+  return nodes.flatMap((node, index) => {
+    const request = requests[index]!;
+    if (request.kind !== 'range') return [node];
+    const versions = versionsInRange(request.range, releases);
+    if (versions.length === 0)
+      throw new UserError(
+        `--node "${node}": no released Node.js version in this range`,
+        'ERR_HEAPDRIFT_UNKNOWN_VERSION',
+      );
+    return versions;
+  });
 }
 
 /** Creates the directory of a matrix or bisection and the header of its record. */
@@ -51,6 +103,7 @@ export function startRunSet<Kind extends string>(
   const startedAt = new Date();
   const id = `${startedAt.toISOString().replace(/[:.]/g, '-')}-${kind}-${safeName(scenario)}`;
   const directory = join(runsDir, id);
+  makeRunsDirectory(runsDir);
   makePrivateDirectory(directory);
   return {
     schemaVersion: RUN_SCHEMA_VERSION,

@@ -61,7 +61,9 @@ export function measureGraph(
   trackQueries: readonly string[],
 ): SnapshotMeasurement {
   const parsed = performance.now();
-  const distances = computeDistances(graph);
+  // The agent's global reaches the module cache too: take it last, so program structures are
+  // keyed by the program's own paths, not hidden as the agent's.
+  const distances = computeDistances(graph, { deferEdge: (edge) => isAgentEdge(graph, edge) });
   const tree = computeDominators(graph);
   const measurements = measureStructures(graph, tracker.keys, {
     retainedSizes: tree.retainedSizes,
@@ -111,6 +113,10 @@ export function measureGraph(
 
 /** Global names under which heapdrift's agent lives in the scenario's process. */
 const AGENT_PREFIX = '__heapdrift';
+
+function isAgentEdge(graph: Awaited<ReturnType<typeof readHeapSnapshot>>, edge: number): boolean {
+  return !graph.edgeHasIndexName(edge) && graph.edgeName(edge).startsWith(AGENT_PREFIX);
+}
 
 /**
  * The agent's own objects (reached from `globalThis.__heapdrift…`) are not the scenario's:

@@ -15,6 +15,7 @@ import { appendJsonLine, writeJsonAtomically } from './files.js';
 import { measureGraph, measureSnapshot, type TrackMeasurement } from './measure-snapshot.js';
 import {
   classEntries,
+  findingEntries,
   namedTrackVerdict,
   type RunRecord,
   type SnapshotRow,
@@ -105,6 +106,7 @@ export class RecordKeeper {
     const record = this.record;
     record.structures = structureEntries(report);
     record.classes = classEntries(report);
+    record.findings = findingEntries(report);
     const limits = this.#options.trackVerdict;
     const warmupSamples = this.#options.warmupSnapshots;
     const rejudge = limits
@@ -132,7 +134,9 @@ export class RecordKeeper {
     if (record.snapshots.length > 0) this.judge();
     record.status = complete ? 'complete' : 'incomplete';
     if (!complete) {
-      record.verdictReason = `the ${record.kind} ended early (${why}) after ${record.snapshots.length} snapshots; ${record.verdict === 'leak' ? 'growth was already significant' : `verdict so far: ${record.verdict}`}`;
+      const count = record.snapshots.length;
+      const snapshots = `${count} snapshot${count === 1 ? '' : 's'}`;
+      record.verdictReason = `the ${record.kind} ended early (${why}) after ${snapshots}; ${count === 0 ? 'nothing was measured' : record.verdict === 'leak' ? 'growth was already significant' : `verdict so far: ${record.verdict}`}`;
       record.verdict = 'incomplete';
     }
     record.endedAt = new Date().toISOString();

@@ -2,7 +2,14 @@
 // built from the growth report. Only sizes, counts, class names and paths: no heap strings.
 
 import type { ExitReason } from '../capture/index.js';
-import type { GrowthReport, MetricResult, RunVerdict, SeriesVerdict } from '../growth/index.js';
+import {
+  describeFinding,
+  type Finding,
+  type GrowthReport,
+  type MetricResult,
+  type RunVerdict,
+  type SeriesVerdict,
+} from '../growth/index.js';
 
 export const RUN_SCHEMA_VERSION = 1;
 
@@ -70,11 +77,23 @@ export interface RunRecord {
     everyIterations: number | null;
     everyMs: number | null;
     warmupSnapshots: number;
+    /** `--duration`: the run stops after this long (absent in records written before it existed). */
+    durationMs?: number | null;
   };
   startedAt: string;
   endedAt: string | null;
   wallMs: number;
-  exit: { reason: ExitReason; code: number | null; signal: string | null } | null;
+  exit: {
+    reason: ExitReason;
+    code: number | null;
+    signal: string | null;
+    /** The program's last stderr lines (its error and stack on a crash); absent in older records. */
+    lastStderr?: string[];
+  } | null;
+  /** How the program was started: runtime flags, script arguments, added environment. */
+  invocation?: Invocation;
+  /** The program's whole stdout and stderr, files in the run directory (0600). */
+  output?: { stdout: string; stderr: string };
   xUnit: 'iteration' | 'ms';
   snapshots: SnapshotRow[];
   tracks: TrackEntry[];
@@ -82,6 +101,8 @@ export interface RunRecord {
   structures: StructureEntry[];
   /** Classes whose totals were tested, growing first, at most 20. */
   classes: (JudgedSeries & { className: string })[];
+  /** One per leak, largest first: the growing structures and classes grouped by owner (absent in older records). */
+  findings?: FindingEntry[];
   /** Where the snapshots of a `series` or an `attach` came from; absent for a run. */
   source?: SeriesSource | AttachSource;
 }
@@ -107,6 +128,18 @@ export interface AttachSource {
   inspectorAfter: 'listening' | 'closed' | 'unknown' | null;
   /** Snapshots refused or failed, with why (the heap could not afford one, a timeout…). */
   refused: { at: string; reason: string }[];
+}
+
+/** A finding as saved: growth's `Finding` without its key, plus its one-line summary. */
+export type FindingEntry = Omit<Finding, 'key'> & { summary: string };
+
+export interface Invocation {
+  /** Flags for the runtime (`--node-arg`), heapdrift's own (--expose-gc, the agent) not included. */
+  nodeArgs: string[];
+  /** Arguments after the script (`--`): its process.argv[2...]. */
+  scriptArgs: string[];
+  /** Variables added to the environment (`--env K=V`). */
+  env: Record<string, string>;
 }
 
 export interface Environment {
@@ -162,6 +195,13 @@ export function structureEntries(report: GrowthReport): StructureEntry[] {
   }));
 }
 
+export function findingEntries(report: GrowthReport): FindingEntry[] {
+  return report.findings.slice(0, LISTED).map(({ key: _key, ...finding }) => ({
+    ...finding,
+    summary: describeFinding({ ...finding, key: _key }),
+  }));
+}
+
 export function classEntries(report: GrowthReport): RunRecord['classes'] {
   return report.classes.slice(0, LISTED).map((entry) => ({
     className: entry.className,
@@ -202,6 +242,8 @@ export interface RunSetHeader<Kind extends string> {
 export interface MatrixRecord extends RunSetHeader<'matrix'> {
   /** The runtimes asked for, in order. */
   nodes: string[];
+  /** Present on a shard (`--shard i/n`): `runs` then holds only that shard's share of `nodes`. */
+  shard?: { index: number; count: number };
   /** The runs, in the order of `nodes`; each is also saved as its own run directory. */
   runs: RunRecord[];
 }

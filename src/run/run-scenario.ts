@@ -5,14 +5,18 @@
 
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { PathPatternError, parsePathPattern } from '../analysis/index.js';
 import { type CaptureSession, type SnapshotEvent, startCapture } from '../capture/index.js';
+import { UserError } from '../errors.js';
 import { type Runtime, resolveRuntime } from '../runtimes/index.js';
+import { runCommandLine } from './command-line.js';
 import { describeEnvironment } from './environment.js';
-import { makePrivateDirectory } from './files.js';
+import { makePrivateDirectory, makeRunsDirectory } from './files.js';
 import type { TrackMeasurement } from './measure-snapshot.js';
 import { RecordKeeper } from './record-keeper.js';
-import { RUN_SCHEMA_VERSION, type RunRecord, type SnapshotRow } from './result.js';
+import { type Invocation, RUN_SCHEMA_VERSION, type RunRecord, type SnapshotRow } from './result.js';
 import { resolveScenario, type ScenarioSource } from './scenario-source.js';
+import { typeScriptNodeArgs } from './typescript.js';
 
 export interface RunOptions {
   /** A built-in scenario name or a file. */
@@ -31,8 +35,15 @@ export interface RunOptions {
   runsDir: string;
   keepSnapshots?: boolean;
   cacheDir?: string;
+  /** Flags for the runtime, e.g. ['--max-old-space-size=64'] or ['--import=tsx']. */
   nodeArgs?: string[];
-  /** The command line that reproduces this run, for reports. */
+  /** Arguments for the script (its process.argv[2...]). */
+  scriptArgs?: string[];
+  /** Variables added to the program's environment. */
+  env?: Record<string, string>;
+  /** Also pass the program's stdout and stderr through to this stream, live. */
+  forwardOutput?: NodeJS.WritableStream;
+  /** The command line that reproduces this run, for reports (default: built from the options). */
   command?: string;
   onEvent?: (event: RunEvent) => void;
   /** Stops the run early (the run ends `incomplete`, keeping its samples). */
@@ -46,17 +57,30 @@ export type RunEvent =
   | { type: 'warning'; message: string };
 
 const DEFAULT_SNAPSHOTS = 12;
+/** The program's output files in the run directory. */
+const OUTPUT_FILES = { stdout: 'stdout.log', stderr: 'stderr.log' } as const;
+/** Lines of the program's stderr kept in the record: its error and the top of its stack. */
+const LAST_STDERR_LINES = 20;
 const DEFAULT_EVERY_MS = 2000;
 
 export async function runScenario(options: RunOptions): Promise<RunRecord> {
+  // Everything the user can get wrong is checked before a runtime is resolved or a child starts.
   const scenario = resolveScenario(options.scenario);
+  checkRunOptions(options);
   const runtime = await resolveRuntime(options.node, { cacheDir: options.cacheDir });
+  const invocation: Invocation = {
+    nodeArgs: options.nodeArgs ?? [],
+    scriptArgs: options.scriptArgs ?? [],
+    env: options.env ?? {},
+  };
+  const typeScriptArgs = typeScriptNodeArgs(scenario.file, runtime.version, invocation.nodeArgs);
   options.onEvent?.({ type: 'runtime', runtime });
   const schedule = scheduleOf(options, scenario);
   const startedAt = new Date();
   const id = `${startedAt.toISOString().replace(/[:.]/g, '-')}-${scenario.name}-node${runtime.version}`;
   const directory = join(options.runsDir, id);
   const snapshotDir = join(directory, 'snapshots');
+  makeRunsDirectory(options.runsDir);
   makePrivateDirectory(snapshotDir);
   const tracks = [...new Set([...(scenario.builtin?.track ?? []), ...(options.track ?? [])])];
   const record: RunRecord = {
@@ -75,13 +99,15 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
       path: runtime.path,
       source: runtime.source,
     },
-    command: options.command ?? `heapdrift run ${options.scenario} --node ${options.node}`,
+    command: options.command ?? runCommandLine(options),
     environment: describeEnvironment(),
     schedule,
     startedAt: startedAt.toISOString(),
     endedAt: null,
     wallMs: 0,
     exit: null,
+    invocation,
+    output: { stdout: OUTPUT_FILES.stdout, stderr: OUTPUT_FILES.stderr },
     xUnit: scenario.mode === 'iterations' ? 'iteration' : 'ms',
     snapshots: [],
     tracks: [],
@@ -105,7 +131,14 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
     maxSnapshots: schedule.snapshots || undefined,
     durationMs: options.durationMs,
     snapshotDir,
-    nodeArgs: options.nodeArgs,
+    nodeArgs: [...typeScriptArgs, ...invocation.nodeArgs],
+    scriptArgs: invocation.scriptArgs,
+    env: invocation.env,
+    outputFiles: {
+      stdout: join(directory, OUTPUT_FILES.stdout),
+      stderr: join(directory, OUTPUT_FILES.stderr),
+    },
+    forwardOutput: options.forwardOutput,
   });
   const stopOnAbort = () => void capture.stop();
   options.signal?.addEventListener('abort', stopOnAbort, { once: true });
@@ -129,7 +162,12 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
       } else if (event.type === 'error') {
         options.onEvent?.({ type: 'warning', message: event.message });
       } else if (event.type === 'exit') {
-        record.exit = { reason: event.reason, code: event.code, signal: event.signal };
+        record.exit = {
+          reason: event.reason,
+          code: event.code,
+          signal: event.signal,
+          lastStderr: lastLines(event.stderrTail, LAST_STDERR_LINES),
+        };
       }
     }
   } finally {
@@ -169,7 +207,39 @@ function scheduleOf(options: RunOptions, scenario: ScenarioSource): RunRecord['s
     everyIterations,
     everyMs: everyIterations ? null : (options.everyMs ?? DEFAULT_EVERY_MS),
     warmupSnapshots: options.warmupSnapshots ?? defaults?.warmupSnapshots ?? 2,
+    durationMs: options.durationMs ?? null,
   };
+}
+
+/** Track paths and environment names, checked before any work starts. */
+export function checkRunOptions(options: Omit<RunOptions, 'node'>): void {
+  for (const track of options.track ?? []) {
+    try {
+      parsePathPattern(track);
+    } catch (error) {
+      if (error instanceof PathPatternError)
+        throw new UserError(`track "${track}": ${error.message}`, 'ERR_HEAPDRIFT_PATH_PATTERN');
+      throw error;
+    }
+  }
+  for (const name of Object.keys(options.env ?? {})) {
+    if (!ENV_NAME.test(name))
+      throw new UserError(
+        `environment variable name "${name}": expected letters, digits and _`,
+        'ERR_HEAPDRIFT_USAGE',
+      );
+  }
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The last `count` non-empty lines of a text, each cut to a readable length. */
+function lastLines(text: string, count: number): string[] {
+  return text
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '')
+    .slice(-count)
+    .map((line) => (line.length > 400 ? `${line.slice(0, 399)}…` : line));
 }
 
 async function stopQuietly(capture: CaptureSession): Promise<void> {

@@ -22,9 +22,13 @@ export function resolveScenario(nameOrFile: string): ScenarioSource {
   const file = resolve(nameOrFile);
   if (!existsSync(file)) {
     const names = builtinScenarios.map((scenario) => scenario.name).join(', ');
-    throw new UserError(`scenario "${nameOrFile}": no such built-in scenario (${names}) or file`);
+    throw new UserError(
+      `scenario "${nameOrFile}": no such built-in scenario (${names}) or file`,
+      'ERR_HEAPDRIFT_NOT_FOUND',
+    );
   }
-  if (!statSync(file).isFile()) throw new UserError(`scenario "${nameOrFile}": not a file`);
+  if (!statSync(file).isFile())
+    throw new UserError(`scenario "${nameOrFile}": not a file`, 'ERR_HEAPDRIFT_NOT_FOUND');
   const source = readFileSync(file, 'utf8');
   const mode =
     ITERATION_EXPORT.test(source) && /module\.exports|exports\.|export\s/.test(source)

@@ -17,4 +17,11 @@ export { binaryPackageName } from './platform.js';
 export { listReleasedVersions, RegistryUnreachableError } from './registry.js';
 export { type Runtime, resolveRuntime, resolveVersion } from './resolve.js';
 export { parseRuntimeSpec, type RuntimeRequest } from './spec.js';
-export { compareVersions, sortVersions, versionsBetween } from './versions.js';
+export {
+  compareVersions,
+  compareVersionTexts,
+  parseRange,
+  sortVersions,
+  versionsBetween,
+  versionsInRange,
+} from './versions.js';

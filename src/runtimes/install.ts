@@ -5,12 +5,10 @@
 // one version all succeed: one rename wins, the others discard their temp dirs.
 
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { join } from 'node:path';
 import type pacote from 'pacote';
 import { UserError } from '../errors.js';
+import { formatDuration } from '../format/index.js';
 import { runVersion } from './binary.js';
 import {
   cacheDirOf,
@@ -21,6 +19,7 @@ import {
   readInstall,
   temporaryDirPrefix,
 } from './cache.js';
+import { extractEntries } from './extract.js';
 import type { NpmOptions } from './npm-config.js';
 import type { RuntimeOptions } from './options.js';
 import { binaryRelativePath } from './platform.js';
@@ -31,7 +30,6 @@ import {
   RegistryUnreachableError,
   registryOptions,
 } from './registry.js';
-import { TarEntryExtractor } from './tar.js';
 import { normalizeVersion } from './versions.js';
 
 export interface InstallResult extends InstalledRuntime {
@@ -92,8 +90,8 @@ export async function installRuntime(
   }
   const installed = await readInstall(target);
   if (!installed) throw new Error(`${target}: install vanished right after it was renamed into place`);
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  options.onProgress?.(`installed node ${version} in ${seconds} s: ${installed.path}`);
+  const took = formatDuration(performance.now() - started);
+  options.onProgress?.(`installed node ${version} in ${took}: ${installed.path}`);
   return { ...installed, source: 'registry' };
 }
 
@@ -130,20 +128,11 @@ const keptFiles = [binaryRelativePath(), 'LICENSE', 'package.json'];
  * again after a corrupt cache entry) and writes the kept files under `dir`.
  */
 async function extractBinary(packageSpec: string, dir: string, pacoteOptions: NpmOptions): Promise<void> {
-  const wanted = new Map(keptFiles.map((file) => [file, join(dir, file)]));
-  for (const destination of wanted.values()) await mkdir(dirname(destination), { recursive: true });
+  await mkdir(dir, { recursive: true });
   const pacote = await loadPacote();
   const extracted = await pacote.tarball.stream(
     packageSpec,
-    async (stream) => {
-      const extractor = new TarEntryExtractor(wanted);
-      await pipeline(
-        Readable.from(stream as AsyncIterable<Buffer>),
-        createGunzip({ chunkSize: 1 << 20 }),
-        extractor,
-      );
-      return extractor.extracted;
-    },
+    (stream) => extractEntries(stream as AsyncIterable<Buffer>, dir, keptFiles),
     pacoteOptions as pacote.Options,
   );
   if (!(extracted as Set<string>).has(binaryRelativePath())) {

@@ -2,6 +2,7 @@
 // the registry and install on demand; cached installs are used without any network call for
 // exact versions; lines fall back to the best cached match (with a note) when offline.
 
+import semver from 'semver';
 import { UserError } from '../errors.js';
 import { inspectNodeBinary, systemNodePath } from './binary.js';
 import { cacheDirOf, findInstalledRuntime, listInstalledRuntimes } from './cache.js';
@@ -15,7 +16,7 @@ import {
   RegistryUnreachableError,
 } from './registry.js';
 import { describeRequest, parseRuntimeSpec, type RuntimeRequest } from './spec.js';
-import { highestInLine, isRelease, parseVersion } from './versions.js';
+import { highestInLine, highestInRange, isRelease } from './versions.js';
 
 export interface Runtime {
   /** The spec as given (`22`, `lts`, `./out/Release/node`). */
@@ -130,6 +131,8 @@ function pickVersion(request: VersionRequest, releases: NodeReleases): string | 
       return request.version;
     case 'line':
       return highestInLine(releases.versions, request.major, request.minor);
+    case 'range':
+      return highestInRange(releases.versions, new semver.Range(request.range));
     case 'latest':
       return latestRelease(releases);
     case 'lts': {
@@ -165,11 +168,19 @@ async function fromCache(
 
 function matchesRequest(version: string, request: VersionRequest): boolean {
   if (!isRelease(version)) return false;
-  const parsed = parseVersion(version)!;
-  if (request.kind === 'exact') return version === request.version;
-  if (request.kind === 'line') {
-    return parsed.major === request.major && (request.minor === undefined || parsed.minor === request.minor);
+  switch (request.kind) {
+    case 'exact':
+      return version === request.version;
+    case 'line':
+      return semver.satisfies(
+        version,
+        `${request.major}${request.minor === undefined ? '' : `.${request.minor}`}.x`,
+      );
+    case 'range':
+      return semver.satisfies(version, request.range);
+    case 'lts':
+      return semver.major(version) % 2 === 0;
+    default:
+      return true;
   }
-  if (request.kind === 'lts') return parsed.major % 2 === 0;
-  return true;
 }

@@ -1,12 +1,15 @@
-// What a runtime spec (the `--node` value) asks for: an exact version, a release line,
-// `lts`, `latest`, `system`, or the path of a node binary. Parsing only; resolve.ts acts on it.
+// What a runtime spec (the `--node` value) asks for: an exact version, a release line, a semver
+// range (`>=22.10 <22.16`), `lts`, `latest`, `system`, or the path of a node binary. Parsing
+// only; resolve.ts acts on it.
 
 import { UserError } from '../errors.js';
-import { normalizeVersion } from './versions.js';
+import { normalizeVersion, parseRange } from './versions.js';
 
 export type RuntimeRequest =
   | { kind: 'exact'; version: string }
   | { kind: 'line'; major: number; minor?: number }
+  /** A semver range, normalized by semver (`>=22.10.0 <22.16.0-0`); `text` is as given. */
+  | { kind: 'range'; range: string; text: string }
   | { kind: 'lts' }
   | { kind: 'latest' }
   | { kind: 'system' }
@@ -29,9 +32,11 @@ export function parseRuntimeSpec(spec: string): RuntimeRequest {
       ? { kind: 'line', major: Number(line[1]) }
       : { kind: 'line', major: Number(line[1]), minor };
   }
+  const range = parseRange(text);
+  if (range) return { kind: 'range', range: range.range, text };
   if (looksLikePath(text)) return { kind: 'path', path: text };
   throw new UserError(
-    `node spec "${spec}" is not a version (22.14.0, 22, 22.14, lts, latest), "system", or a path to a node binary`,
+    `node spec "${spec}" is not a version (22.14.0, 22, 22.14, ">=22.10 <22.16", lts, latest), "system", or a path to a node binary`,
     'ERR_HEAPDRIFT_RUNTIME_SPEC',
   );
 }
@@ -56,6 +61,8 @@ export function describeRequest(request: RuntimeRequest): string {
       return request.minor === undefined ? `${request.major}.x` : `${request.major}.${request.minor}.x`;
     case 'path':
       return request.path;
+    case 'range':
+      return `"${request.text}"`;
     default:
       return request.kind;
   }

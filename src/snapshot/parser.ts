@@ -9,15 +9,8 @@ import { ChunkStringTable } from './chunk-string-table.js';
 import { SnapshotFormatError } from './errors.js';
 import { HeapGraph, type NumberArray } from './graph.js';
 import { type RawSnapshotHeader, validateHeader } from './meta.js';
-import { NumberArrayBuilder } from './number-array.js';
-import {
-  ARRAY_ELEMENT,
-  ARRAY_IN_SLOW_NUMBER,
-  ARRAY_IN_VALUE,
-  ARRAY_SEPARATOR,
-  ARRAY_START,
-  scanNumbers,
-} from './number-scanner.js';
+import { ARRAY_ELEMENT, ARRAY_IN_VALUE, ARRAY_SEPARATOR, ARRAY_START } from './number-scanner.js';
+import { describeByte, NumberSectionReader } from './number-section.js';
 
 // Top-level states.
 const BEFORE_OBJECT = 0;
@@ -30,6 +23,7 @@ const IN_STRINGS = 6;
 const IN_RAW_VALUE = 7;
 const AFTER_VALUE = 8;
 const DONE = 9;
+const SKIPPING = 10;
 
 const COMMA = 44;
 const QUOTE = 34;
@@ -39,12 +33,10 @@ const OPEN_BRACKET = 91;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 const COLON = 58;
-const MINUS = 45;
 /** Values other than the big sections (the header, trace_tree, unknown keys) are gathered whole. */
 const MAX_GATHERED_VALUE_BYTES = 256 * 1024 * 1024;
 
 const NUMBER_SECTIONS = new Set(['nodes', 'edges', 'locations', 'samples', 'trace_function_infos']);
-const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /** 1 for bytes that can appear unescaped inside a JSON string: not '"', not '\\', not a control character. */
 const PLAIN_STRING_BYTE = new Uint8Array(256);
@@ -67,8 +59,7 @@ export class HeapSnapshotParser {
 
   // Array sections.
   #arrayPhase = ARRAY_START;
-  #numbers: NumberArrayBuilder | undefined;
-  #slowNumber = '';
+  #numbers: NumberSectionReader | undefined;
   #strings = new ChunkStringTable();
   #stringStart = 0;
   #stringSlow = false;
@@ -89,14 +80,57 @@ export class HeapSnapshotParser {
   #traceTree: unknown;
   #sawStrings = false;
 
+  // A section another reader fills (the edges of a large file, see read.ts).
+  #deferred: { key: string; open: number; close: number; skipped: boolean } | undefined;
+
   /** Whether the parser keeps a reference to `chunk` (it holds strings): the caller must not reuse it. */
   retains(chunk: Uint8Array): boolean {
     return this.#strings.holds(chunk);
   }
 
+  /** The `snapshot` header, once it was read. */
+  get header(): RawSnapshotHeader | undefined {
+    return this.#header;
+  }
+
   /** Bytes consumed so far. */
   get bytesRead(): number {
     return this.#bytesBefore;
+  }
+
+  /**
+   * Leaves the number section `key` to another reader if its '[' turns out to be at input
+   * offset `open` and its ']' at `close`: the parser then skips those bytes and the values
+   * come through `provideSection`. False when the parser has already reached that key.
+   */
+  deferSection(key: string, open: number, close: number): boolean {
+    if (this.#keysSeen.has(key) || this.#failure) return false;
+    this.#deferred = { key, open, close, skipped: false };
+    return true;
+  }
+
+  /** Whether the deferred section was skipped, so its values must be provided before `end`. */
+  get skippedDeferredSection(): boolean {
+    return this.#deferred?.skipped ?? false;
+  }
+
+  /** While skipping a deferred section past the bytes written so far: where input must resume. */
+  get resumeOffset(): number | undefined {
+    if (this.#state !== SKIPPING) return undefined;
+    return this.#deferred!.close + 1;
+  }
+
+  /** The caller jumps over the skipped bytes: the next chunk starts at `resumeOffset`. */
+  resume(): void {
+    const offset = this.resumeOffset;
+    if (offset === undefined) throw new Error('resume() while not skipping a section');
+    this.#bytesBefore = offset;
+    this.#state = AFTER_VALUE;
+  }
+
+  provideSection(key: string, values: NumberArray): void {
+    if (this.#deferred?.key !== key || !this.#deferred.skipped) throw new Error(`"${key}" was not skipped`);
+    this.#sections.set(key, values);
   }
 
   /**
@@ -171,6 +205,9 @@ export class HeapSnapshotParser {
         case IN_KEY:
           index = this.#readKey(chunk, index, end);
           break;
+        case SKIPPING:
+          index = this.#skip(end);
+          break;
         default:
           index = this.#readStructure(chunk, index);
       }
@@ -243,8 +280,19 @@ export class HeapSnapshotParser {
 
   #startValue(chunk: Uint8Array, index: number): number {
     const byte = chunk[index]!;
+    const deferred = this.#deferred;
+    if (
+      byte === OPEN_BRACKET &&
+      deferred?.key === this.#key &&
+      deferred.open === this.#bytesBefore + index &&
+      NUMBER_SECTIONS.has(this.#key)
+    ) {
+      deferred.skipped = true;
+      this.#state = SKIPPING;
+      return index + 1;
+    }
     if (byte === OPEN_BRACKET && NUMBER_SECTIONS.has(this.#key)) {
-      this.#numbers = new NumberArrayBuilder(this.#expectedLength(this.#key));
+      this.#numbers = new NumberSectionReader(this.#key, this.#expectedLength(this.#key));
       this.#state = IN_NUMBERS;
       return index + 1;
     }
@@ -280,88 +328,24 @@ export class HeapSnapshotParser {
     return 1024;
   }
 
-  /** The number sections: the fast scanner does the runs of digits and commas, this the rest. */
+  /** The number sections (see number-section.ts). */
   #readNumbers(chunk: Uint8Array, index: number, end: number): number {
-    const builder = this.#numbers!;
-    while (index < end) {
-      index = scanNumbers(builder, chunk, index, end);
-      if (index === end) break;
-      index = this.#readNumberBoundary(builder, chunk, index, end);
-      if (this.#state !== IN_NUMBERS) break;
-    }
-    return index;
-  }
-
-  #readNumberBoundary(builder: NumberArrayBuilder, chunk: Uint8Array, index: number, end: number): number {
-    const byte = chunk[index]!;
-    const phase = builder.phase;
-    if (phase === ARRAY_IN_SLOW_NUMBER) return this.#readSlowNumber(builder, chunk, index, end);
-    if (phase === ARRAY_IN_VALUE) {
-      // A complete number the fast path did not store: a fraction or exponent follows, the
-      // array is full, or the value needs more than 32 bits.
-      const value = builder.value;
-      builder.value = 0;
-      if (byte === 46 || byte === 101 || byte === 69) {
-        this.#slowNumber = String(value);
-        builder.phase = ARRAY_IN_SLOW_NUMBER;
-        return this.#readSlowNumber(builder, chunk, index, end);
-      }
-      builder.push(value);
-      builder.phase = ARRAY_SEPARATOR;
-      return index;
-    }
-    if (byte === COMMA) {
-      if (phase !== ARRAY_SEPARATOR) this.#fail(`unexpected ',' in "${this.#key}"`, index);
-      builder.phase = ARRAY_ELEMENT;
-      return index + 1;
-    }
-    if (byte === CLOSE_BRACKET) {
-      if (phase === ARRAY_ELEMENT) this.#fail(`trailing ',' in "${this.#key}"`, index);
-      this.#sections.set(this.#key, builder.finish());
+    const reader = this.#numbers!;
+    index = reader.read(chunk, index, end, this.#bytesBefore);
+    if (reader.result) {
+      this.#sections.set(this.#key, reader.result);
       this.#numbers = undefined;
       this.#state = AFTER_VALUE;
-      return index + 1;
     }
-    if (isWhitespace(byte)) return index + 1;
-    if (phase === ARRAY_SEPARATOR) {
-      this.#fail(
-        `unexpected ${describeByte(byte)} in the number array "${this.#key}" (expected ',' or ']')`,
-        index,
-      );
-    }
-    if (byte === MINUS) {
-      this.#slowNumber = '';
-      builder.phase = ARRAY_IN_SLOW_NUMBER;
-      return this.#readSlowNumber(builder, chunk, index, end);
-    }
-    return this.#fail(`unexpected ${describeByte(byte)} in the number array "${this.#key}"`, index);
+    return index;
   }
 
-  /** Numbers V8 does not write in the big sections (signs, fractions, exponents): exact but slow. */
-  #readSlowNumber(builder: NumberArrayBuilder, chunk: Uint8Array, index: number, end: number): number {
-    let text = this.#slowNumber;
-    while (index < end) {
-      const byte = chunk[index]!;
-      if (
-        (byte >= 48 && byte <= 57) ||
-        byte === 45 ||
-        byte === 43 ||
-        byte === 46 ||
-        byte === 101 ||
-        byte === 69
-      ) {
-        text += String.fromCharCode(byte);
-        index++;
-      } else {
-        if (!JSON_NUMBER.test(text)) this.#fail(`invalid number "${text}" in "${this.#key}"`, index);
-        builder.push(Number(text));
-        this.#slowNumber = '';
-        builder.phase = ARRAY_SEPARATOR;
-        return index;
-      }
-    }
-    this.#slowNumber = text;
-    return index;
+  /** Inside a deferred section: its bytes up to and including the ']' are another reader's. */
+  #skip(end: number): number {
+    const stop = this.#deferred!.close + 1 - this.#bytesBefore;
+    if (stop > end) return end;
+    this.#state = AFTER_VALUE;
+    return stop;
   }
 
   /** The strings section: most strings are plain and lie within one chunk; those are recorded as byte ranges. */
@@ -508,12 +492,6 @@ function parseJsonText(text: string, onError: () => never): unknown {
   } catch {
     return onError();
   }
-}
-
-function describeByte(byte: number): string {
-  return byte >= 33 && byte < 127
-    ? `'${String.fromCharCode(byte)}'`
-    : `byte 0x${byte.toString(16).padStart(2, '0')}`;
 }
 
 /** Header counts that disagree with the data: tolerated (the data wins), but said. */

@@ -3,7 +3,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeBinary, testCacheDir } from './node-binaries.js';
 
@@ -54,8 +54,23 @@ export function realSnapshot(
   execFileSync(nodeBinary(version), ['--expose-gc', '-e', `${fixturePrograms[fixture]}\n${writer}`], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  renameSync(temporary, file);
+  publishOnce(temporary, file);
   return file;
+}
+
+/**
+ * Moves a freshly written snapshot into the cache unless another test process (another checkout
+ * sharing the cache) published one first: the first writer wins, so a test that reads the cached
+ * file twice never sees it replaced by a different snapshot in between.
+ */
+function publishOnce(temporary: string, file: string): void {
+  try {
+    linkSync(temporary, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(temporary, { force: true });
+  }
 }
 
 function plainWriter(file: string): string {
@@ -97,6 +112,6 @@ export function snapshotOfProgram(label: string, version: string, program: strin
   execFileSync(nodeBinary(version), ['--expose-gc', '-e', `${program}\n${plainWriter(temporary)}`], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  renameSync(temporary, file);
+  publishOnce(temporary, file);
   return file;
 }

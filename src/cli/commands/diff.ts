@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import { type ClassDelta, diffSnapshots, type SnapshotDiff } from '../../analysis/diff.js';
 import { UserError } from '../../errors.js';
-import { formatBytes } from '../../report/format.js';
+import { type Align, formatBytes, signed, tableLines } from '../../format/index.js';
+import { diffRecord } from '../../run/index.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
 import { stdoutColors as pc } from '../colors.js';
 import { positiveInteger } from '../flags.js';
@@ -16,9 +17,6 @@ interface DiffFlags {
   by: string;
   internals?: boolean;
 }
-
-/** Version of the `--json` object; bumped when a field changes meaning or goes away. */
-export const DIFF_SCHEMA_VERSION = 1;
 
 export function registerDiff(program: Command): void {
   program
@@ -66,20 +64,7 @@ async function diffCommand(beforeFile: string, afterFile: string, flags: DiffFla
   const after = await readHeapSnapshot(afterFile);
   const diff = diffSnapshots(before, after, { by, internalsByName: flags.internals === true });
   if (flags.json) {
-    printJson({
-      schemaVersion: DIFF_SCHEMA_VERSION,
-      kind: 'diff',
-      before: { file: beforeFile, ...diff.before },
-      after: { file: afterFile, ...diff.after },
-      mode: diff.mode,
-      modeReason: diff.modeReason,
-      sameFormat: diff.sameFormat,
-      ids: diff.ids,
-      overlap: diff.overlap,
-      classCount: diff.classes.length,
-      top,
-      classes: diff.classes.slice(0, top),
-    });
+    printJson(diffRecord(beforeFile, afterFile, diff, top));
     return 0;
   }
   printDiff(diff, beforeFile, afterFile, top);
@@ -107,25 +92,18 @@ function printDiff(diff: SnapshotDiff, beforeFile: string, afterFile: string, to
   }
   const byId = diff.mode === 'id';
   const header = ['size Δ', 'count Δ', 'count', 'size', ...(byId ? ['+new', '-deleted'] : []), 'class'];
-  const table = rows.map((row) => rowCells(row, byId));
-  const widths = header.map((title, column) =>
-    column === header.length - 1 ? 0 : Math.max(title.length, ...table.map((cells) => cells[column]!.length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padStart(widths[column]!)))
-      .join('  ');
+  const align = header.map((_, column): Align => (column === header.length - 1 ? 'left' : 'right'));
+  const [headerLine, ...lines] = tableLines([header, ...rows.map((row) => rowCells(row, byId))], { align });
   out();
-  out(pc.dim(line(header)));
-  for (const cells of table) out(line(cells));
+  out(pc.dim(headerLine!));
+  for (const line of lines) out(line);
   if (diff.classes.length > top) out(pc.dim(`(${diff.classes.length - top} more classes: raise --top)`));
 }
 
 function rowCells(row: ClassDelta, byId: boolean): string[] {
-  const signed = (value: number, text: string) => (value > 0 ? `+${text}` : text);
   const cells = [
-    signed(row.sizeDelta, formatBytes(row.sizeDelta)),
-    signed(row.countDelta, String(row.countDelta)),
+    row.sizeDelta > 0 ? signed(formatBytes(row.sizeDelta)) : formatBytes(row.sizeDelta),
+    row.countDelta > 0 ? signed(String(row.countDelta)) : String(row.countDelta),
     `${row.beforeCount}→${row.afterCount}`,
     `${formatBytes(row.beforeSize)}→${formatBytes(row.afterSize)}`,
   ];

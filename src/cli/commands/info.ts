@@ -2,7 +2,7 @@
 
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { formatBytes } from '../../report/format.js';
+import { formatBytes, formatCount, formatDuration } from '../../format/index.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
 import { action, printJson } from '../output.js';
 
@@ -59,16 +59,16 @@ async function infoCommand(file: string, flags: { json?: boolean }): Promise<num
   const rate = fileSize / 1e6 / (readMs / 1000);
   const lines = [
     `file          ${file} (${formatBytes(fileSize)})`,
-    `nodes         ${info.nodeCount.toLocaleString('en-US')}`,
-    `edges         ${info.edgeCount.toLocaleString('en-US')}`,
-    `strings       ${info.stringCount.toLocaleString('en-US')}`,
+    `nodes         ${formatCount(info.nodeCount)}`,
+    `edges         ${formatCount(info.edgeCount)}`,
+    `strings       ${formatCount(info.stringCount)}`,
     `self size     ${formatBytes(info.totalSelfSize)}`,
     ...(info.extraNativeBytes ? [`extra native  ${formatBytes(info.extraNativeBytes)}`] : []),
     `node fields   ${info.nodeFields.join(', ')}`,
     `node types    ${info.nodeTypes.length} (${info.nodeTypes.join(', ')})`,
     `edge types    ${info.edgeTypes.join(', ')}`,
     `extra data    ${sections.length ? sections.join(', ') : 'none'}`,
-    `read in       ${info.readMs} ms (${rate.toFixed(0)} MB/s)`,
+    `read in       ${formatDuration(info.readMs)} (${rate.toFixed(0)} MB/s)`,
     ...graph.warnings.map((warning) => `warning       ${warning}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

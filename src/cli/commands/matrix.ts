@@ -4,14 +4,25 @@ import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { formatMatrix, formatRun } from '../../report/index.js';
 import { colorFor } from '../../report/terminal.js';
-import { runMatrix } from '../../run/index.js';
+import { parseShard, runMatrix, shardItems } from '../../run/index.js';
+import { parseCount } from '../flags.js';
 import { action, EXIT_OK, printJson } from '../output.js';
-import { addRunFlags, endProgress, progressPrinter, type RunFlags, runOptionsFrom } from '../run-flags.js';
+import {
+  addRunFlags,
+  commandLine,
+  endProgress,
+  progressPrinter,
+  type RunFlags,
+  runOptionsFrom,
+  whileStoppable,
+} from '../run-flags.js';
 import { exitCodeOf } from './run.js';
 
 interface MatrixFlags extends RunFlags {
   node: string;
   reportOnly?: boolean;
+  shard?: string;
+  jobs?: string;
 }
 
 export function registerMatrix(program: Command): void {
@@ -20,43 +31,53 @@ export function registerMatrix(program: Command): void {
       .command('matrix')
       .description('run a scenario under several Node.js versions, one verdict per version')
       .argument('<scenario>', 'a built-in scenario or a file')
-      .requiredOption('--node <versions>', 'comma-separated runtimes, e.g. 22.14.0,22.15.0,lts,system'),
+      .requiredOption(
+        '--node <versions>',
+        'comma-separated runtimes, e.g. 22.14.0,22.15.0,lts,system; a semver range (">=22.10 <22.16") stands for every release in it',
+      ),
   )
     .option('--report-only', 'exit 0 whenever every run completed, whatever the verdicts (for demos)')
+    .option('--shard <i/n>', 'run only shard i of n of the versions (join shards with heapdrift merge)')
+    .option('--jobs <n>', 'runs at a time (default 1; parallel runs share the cores, see README)')
     .addHelpText(
       'after',
       `
-Runs one after the other. Exit codes: 0 no leak anywhere, 1 a leak under at least one version,
+Runs one after the other. Ctrl-C or SIGTERM stops the current run gracefully (its samples are
+kept) and skips the rest; the record is then incomplete. Exit codes: 0 no leak anywhere, 1 a leak under at least one version,
 2 usage or runtime error or a version without a verdict. --json prints { schemaVersion: 1,
 kind: "matrix", nodes, runs: [run records] }; each run is also saved in its own directory.`,
     )
     .action(action(matrixCommand));
 }
 
-async function matrixCommand(scenario: string, flags: MatrixFlags): Promise<number> {
+async function matrixCommand(scenario: string, scriptArgs: string[], flags: MatrixFlags): Promise<number> {
+  const options = runOptionsFrom(flags, scriptArgs);
   const nodes = flags.node
     .split(',')
     .map((node) => node.trim())
     .filter(Boolean);
   if (nodes.length === 0)
     throw new UserError('--node: give at least one version, e.g. --node 22.14.0,22.15.0');
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.on('SIGINT', onSignal);
-  try {
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+  const jobs = parseCount(flags.jobs, '--jobs', 1) ?? 1;
+  return whileStoppable(async (signal) => {
     let progress = progressPrinter(flags, scenario);
     const color = colorFor(process.stdout);
     const record = await runMatrix({
-      ...runOptionsFrom(flags),
+      ...options,
       scenario,
       nodes,
-      command: `heapdrift ${process.argv.slice(2).join(' ')}`,
-      signal: controller.signal,
+      shard,
+      jobs,
+      command: commandLine(),
+      signal,
       onRunStart: (node) => {
         endProgress(flags);
-        progress = progressPrinter(flags, `${scenario} @ ${node}`);
+        // Parallel runs would fight over one progress line: a line per start instead.
+        if (jobs > 1 && !flags.quiet) process.stderr.write(`matrix: starting ${scenario} @ ${node}\n`);
+        else progress = progressPrinter(flags, `${scenario} @ ${node}`);
       },
-      onEvent: (event) => progress(event),
+      onEvent: (event) => (jobs > 1 ? undefined : progress(event)),
     });
     endProgress(flags);
     if (flags.json) {
@@ -68,10 +89,9 @@ async function matrixCommand(scenario: string, flags: MatrixFlags): Promise<numb
       );
     }
     const complete =
-      record.runs.length === nodes.length && record.runs.every((run) => run.status === 'complete');
+      record.runs.length === shardItems(record.nodes, shard).length &&
+      record.runs.every((run) => run.status === 'complete');
     if (flags.reportOnly && complete) return EXIT_OK;
     return exitCodeOf(record.runs);
-  } finally {
-    process.off('SIGINT', onSignal);
-  }
+  });
 }

@@ -4,14 +4,13 @@
 import type { Command } from 'commander';
 import { computeDistances } from '../../analysis/distances.js';
 import { computeDominators } from '../../analysis/dominators.js';
-import { PATH_PATTERN_GRAMMAR, PathPatternError, parsePathPattern } from '../../analysis/path-pattern.js';
+import { PATH_PATTERN_GRAMMAR } from '../../analysis/path-pattern.js';
 import { type QueryMatch, queryGraph } from '../../analysis/query.js';
 import { formatRetainerPath, nodeLabel } from '../../analysis/retainers.js';
-import { UserError } from '../../errors.js';
-import { formatBytes } from '../../report/format.js';
+import { formatBytes } from '../../format/index.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
 import { stdoutColors as pc } from '../colors.js';
-import { positiveInteger } from '../flags.js';
+import { parsePathFlag, positiveInteger } from '../flags.js';
 import { action, printJson } from '../output.js';
 
 interface QueryFlags {
@@ -51,7 +50,7 @@ matchCount 0), 2 for a bad path, a bad flag or an unreadable file.`,
 
 async function queryCommand(file: string, pathText: string, flags: QueryFlags): Promise<number> {
   const limit = positiveInteger(flags.limit, '--limit');
-  const pattern = parsePattern(pathText);
+  const pattern = parsePathFlag(pathText, '<path>', 'heapdrift query --help');
   const graph = await readHeapSnapshot(file);
   const distances = computeDistances(graph);
   const { retainedSizes } = computeDominators(graph);
@@ -72,17 +71,6 @@ async function queryCommand(file: string, pathText: string, flags: QueryFlags): 
   if (result.matchCount === 0)
     process.stderr.write(`heapdrift: no match for "${result.pattern}" in ${file}\n`);
   return 0;
-}
-
-function parsePattern(text: string) {
-  try {
-    return parsePathPattern(text);
-  } catch (error) {
-    if (error instanceof PathPatternError) {
-      throw new UserError(`<path> "${text}": ${error.message} (see heapdrift query --help)`);
-    }
-    throw error;
-  }
 }
 
 function printMatches(pattern: string, matchCount: number, matches: QueryMatch[]): void {

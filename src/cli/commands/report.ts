@@ -80,7 +80,10 @@ function reportCommand(dir: string, flags: ReportFlags): number {
   if (flags.output) {
     const target = resolve(flags.output);
     if (!existsSync(dirname(target)))
-      throw new UserError(`--output ${flags.output}: the directory ${dirname(target)} does not exist`);
+      throw new UserError(
+        `--output ${flags.output}: the directory ${dirname(target)} does not exist`,
+        'ERR_HEAPDRIFT_NOT_FOUND',
+      );
     writeReportFile(target, text);
     process.stderr.write(`heapdrift: wrote ${flags.output} (${format})\n`);
   } else {

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { computeDominators } from '../../analysis/dominators.js';
 import { findRetainerPaths, formatRetainerPath, nodeLabel } from '../../analysis/retainers.js';
 import { UserError } from '../../errors.js';
-import { formatBytes } from '../../report/format.js';
+import { formatBytes } from '../../format/index.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
 import { stdoutColors as pc } from '../colors.js';
 import { positiveInteger } from '../flags.js';
@@ -54,7 +54,8 @@ async function retainersCommand(file: string, flags: RetainersFlags): Promise<nu
   const maxDepth = positiveInteger(flags.depth, '--depth');
   const graph = await readHeapSnapshot(file);
   const ordinal = graph.findNodeById(id);
-  if (ordinal < 0) throw new UserError(`--id ${flags.id}: ${file} has no object with id ${id}`);
+  if (ordinal < 0)
+    throw new UserError(`--id ${flags.id}: ${file} has no object with id ${id}`, 'ERR_HEAPDRIFT_NOT_FOUND');
   const result = findRetainerPaths(graph, ordinal, { maxPaths, maxDepth });
   const selfSize = graph.nodeSelfSize(ordinal);
   const retainedSize = computeDominators(graph).retainedSizes[ordinal]!;

@@ -5,7 +5,15 @@ import { formatRun } from '../../report/index.js';
 import { colorFor } from '../../report/terminal.js';
 import { type RunRecord, runScenario } from '../../run/index.js';
 import { action, EXIT_ERROR, EXIT_LEAK, EXIT_OK, printJson } from '../output.js';
-import { addRunFlags, endProgress, progressPrinter, type RunFlags, runOptionsFrom } from '../run-flags.js';
+import {
+  addRunFlags,
+  commandLine,
+  endProgress,
+  progressPrinter,
+  type RunFlags,
+  runOptionsFrom,
+  whileStoppable,
+} from '../run-flags.js';
 
 export function registerRun(program: Command): void {
   addRunFlags(
@@ -20,7 +28,7 @@ export function registerRun(program: Command): void {
       )
       .option(
         '--node <version>',
-        'exact version (22.14.0), line (22), lts, latest, system, or a node binary path',
+        'exact version (22.14.0), line (22), semver range (its newest release), lts, latest, system, or a node binary path',
         'system',
       ),
   )
@@ -28,7 +36,14 @@ export function registerRun(program: Command): void {
       'after',
       `
 A scenario file is an iteration module (exports iteration(i), optional setup/teardown; growth
-is measured per iteration) or a plain script (growth is measured over time).
+is measured per iteration) or a plain script (growth is measured over time). TypeScript files
+(.ts, .mts, .cts) run on runtimes that strip types (22.6+; heapdrift adds
+--experimental-strip-types before 22.18 / 23.6), or with a loader of your own (--node-arg=--import=tsx).
+
+  heapdrift run server.js --node 22 --env PORT=3000 --node-arg=--max-old-space-size=256 -- --port 3000
+
+The program's whole stdout and stderr are kept in the run directory (stdout.log, stderr.log);
+on a crash its last stderr lines are shown.
 
 Exit codes: 0 no leak, 1 leak found, 2 usage or runtime error, or no verdict reached
 (an incomplete or inconclusive run). --json prints the run record (schemaVersion 1,
@@ -38,28 +53,26 @@ tracks[], structures[] each with path, verdict, slopePerHour, samples, series.`,
     .action(action(runCommand));
 }
 
-async function runCommand(scenario: string, flags: RunFlags & { node: string }): Promise<number> {
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
+async function runCommand(
+  scenario: string,
+  scriptArgs: string[],
+  flags: RunFlags & { node: string },
+): Promise<number> {
+  const options = runOptionsFrom(flags, scriptArgs);
+  return whileStoppable(async (signal) => {
     const record = await runScenario({
-      ...runOptionsFrom(flags),
+      ...options,
       scenario,
       node: flags.node,
-      command: `heapdrift ${process.argv.slice(2).join(' ')}`,
+      command: commandLine(),
       onEvent: progressPrinter(flags, scenario),
-      signal: controller.signal,
+      signal,
     });
     endProgress(flags);
     if (flags.json) printJson(record);
     else process.stdout.write(`${formatRun(record, { color: colorFor(process.stdout) })}\n`);
     return exitCodeOf([record]);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  });
 }
 
 /** 1 when any run leaked, 2 when any run reached no verdict, else 0. */

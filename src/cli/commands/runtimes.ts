@@ -2,6 +2,7 @@
 // runs and bisects use (official builds from the npm registry's node-<os>-<arch> packages).
 
 import type { Command } from 'commander';
+import { formatBytes, table } from '../../format/index.js';
 import {
   defaultCacheDir,
   directorySize,
@@ -89,12 +90,8 @@ async function listCommand(flags: CacheFlags): Promise<number> {
     process.stderr.write(`no runtimes installed in ${flags.cacheDir ?? defaultCacheDir()}\n`);
     return 0;
   }
-  const width = Math.max(...rows.map((row) => row.version.length));
-  for (const row of rows) {
-    process.stdout.write(
-      `${row.version.padEnd(width)}  ${formatMegabytes(row.sizeBytes).padStart(7)}  ${row.path}\n`,
-    );
-  }
+  const cells = rows.map((row) => [row.version, formatBytes(row.sizeBytes), row.path]);
+  process.stdout.write(`${table(cells, { align: ['left', 'right', 'left'] })}\n`);
   return 0;
 }
 
@@ -128,15 +125,11 @@ async function pruneCommand(flags: CacheFlags & { all?: boolean }): Promise<numb
     return 0;
   }
   for (const entry of pruned) {
-    process.stdout.write(`removed ${entry.path} (${entry.reason}, ${formatMegabytes(entry.bytes)})\n`);
+    process.stdout.write(`removed ${entry.path} (${entry.reason}, ${formatBytes(entry.bytes)})\n`);
   }
   const freed = pruned.reduce((total, entry) => total + entry.bytes, 0);
   process.stderr.write(
-    `pruned ${pruned.length} ${pruned.length === 1 ? 'entry' : 'entries'}, ${formatMegabytes(freed)} freed\n`,
+    `pruned ${pruned.length} ${pruned.length === 1 ? 'entry' : 'entries'}, ${formatBytes(freed)} freed\n`,
   );
   return 0;
-}
-
-function formatMegabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -3,7 +3,8 @@
 
 import type { Command } from 'commander';
 import { type ClassSummaryEntry, computeDominators, summarizeClasses } from '../../analysis/index.js';
-import { formatBytes } from '../../report/format.js';
+import { formatBytes, formatPercent, tableLines } from '../../format/index.js';
+import { summaryRecord } from '../../run/index.js';
 import { readHeapSnapshot } from '../../snapshot/index.js';
 import { stdoutColors as pc } from '../colors.js';
 import { positiveInteger } from '../flags.js';
@@ -13,9 +14,6 @@ interface SummaryFlags {
   json?: boolean;
   top: string;
 }
-
-/** Version of the `--json` object; bumped when a field changes meaning or goes away. */
-export const SUMMARY_SCHEMA_VERSION = 1;
 
 /** Largest instances listed per class in `--json`. */
 const INSTANCES_PER_CLASS = 3;
@@ -52,31 +50,7 @@ async function summaryCommand(file: string, flags: SummaryFlags): Promise<number
   const summary = summarizeClasses(graph, tree, { topInstanceCount: INSTANCES_PER_CLASS });
   const classes = summary.classes.slice(0, top);
   if (flags.json) {
-    printJson({
-      schemaVersion: SUMMARY_SCHEMA_VERSION,
-      kind: 'summary',
-      file,
-      nodeCount: graph.nodeCount,
-      edgeCount: graph.edgeCount,
-      totalSelfSize: summary.totalSelfSize,
-      extraNativeBytes: graph.extraNativeBytes,
-      unreachableCount: tree.unreachableCount,
-      orphanCount: tree.orphanCount,
-      unreachableCycleNodeCount: tree.unreachableCycleNodeCount,
-      classCount: summary.classes.length,
-      top,
-      classes: classes.map((entry) => ({
-        className: entry.className,
-        count: entry.count,
-        selfSize: entry.selfSize,
-        retainedSize: entry.retainedSize,
-        topInstances: entry.topInstances.map(({ id, selfSize, retainedSize }) => ({
-          id,
-          selfSize,
-          retainedSize,
-        })),
-      })),
-    });
+    printJson(summaryRecord(file, graph, tree, summary, top));
     return 0;
   }
   printTable(classes, summary.totalSelfSize);
@@ -96,24 +70,13 @@ function printTable(classes: ClassSummaryEntry[], totalSize: number): void {
     String(entry.count),
     formatBytes(entry.selfSize),
     formatBytes(entry.retainedSize),
-    totalSize > 0 ? `${((100 * entry.retainedSize) / totalSize).toFixed(1)}%` : '',
+    totalSize > 0 ? formatPercent(entry.retainedSize / totalSize) : '',
   ]);
-  const header = ['Class', 'Count', 'Self size', 'Retained size', '%'];
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
-  );
-  // Long constructor names would push every number off screen; cut them, never the numbers.
-  widths[0] = Math.min(widths[0]!, 60);
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) =>
-        column === 0 ? clip(cell, widths[0]!).padEnd(widths[0]!) : cell.padStart(widths[column]!),
-      )
-      .join('  ');
-  process.stdout.write(`${pc.bold(line(header))}\n`);
-  for (const row of rows) process.stdout.write(`${line(row)}\n`);
-}
-
-function clip(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+  const [header, ...body] = tableLines([['Class', 'Count', 'Self size', 'Retained size', '%'], ...rows], {
+    align: ['left', 'right', 'right', 'right', 'right'],
+    // Long constructor names would push every number off screen; cut them, never the numbers.
+    maxWidth: [60],
+  });
+  process.stdout.write(`${pc.bold(header!)}\n`);
+  for (const line of body) process.stdout.write(`${line}\n`);
 }

@@ -1,0 +1,42 @@
+// The run's verdict from the verdicts of everything tracked: leak when anything grows,
+// inconclusive when something could not be decided, no leak when everything tested is stable.
+
+import type { ClassResult } from './class-tracking.js';
+import { describeFinding, type Finding } from './findings.js';
+import type { NamedTrackResult } from './named-tracks.js';
+import type { StructureResult } from './structure-tracking.js';
+import type { SeriesVerdict } from './verdict.js';
+
+export type RunVerdict = 'leak' | 'no-leak' | 'inconclusive';
+
+export function runVerdict(
+  structures: StructureResult[],
+  classes: ClassResult[],
+  namedTracks: NamedTrackResult[],
+  samples: number,
+  findings: readonly Finding[] = [],
+): { verdict: RunVerdict; reason: string } {
+  const named = (verdict: SeriesVerdict['verdict']) => [
+    ...namedTracks.filter((track) => track.verdict === verdict).map((track) => track.name),
+    ...structures.filter((structure) => structure.verdict === verdict).map((structure) => structure.label),
+    ...classes.filter((result) => result.verdict === verdict).map((result) => `class ${result.className}`),
+  ];
+  const listed = (names: string[]) =>
+    names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
+  const growing = named('growing');
+  const growingTracks = namedTracks.filter((track) => track.verdict === 'growing').map((track) => track.name);
+  if (growingTracks.length === 0 && findings.length > 0) {
+    const more = findings.length > 1 ? `; and ${findings.length - 1} more finding(s)` : '';
+    return { verdict: 'leak', reason: `growing: ${describeFinding(findings[0]!)}${more}` };
+  }
+  if (growing.length > 0) return { verdict: 'leak', reason: `growing: ${listed(growing)}` };
+  const undecided = named('inconclusive');
+  if (undecided.length > 0) {
+    return { verdict: 'inconclusive', reason: `nothing grows for sure, but undecided: ${listed(undecided)}` };
+  }
+  if (samples < 2) return { verdict: 'inconclusive', reason: `${samples} snapshot(s): nothing to compare` };
+  return {
+    verdict: 'no-leak',
+    reason: `${structures.length} candidate structures, ${classes.length} classes and ${namedTracks.length} named tracks, all stable`,
+  };
+}

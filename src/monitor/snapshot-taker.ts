@@ -1,0 +1,249 @@
+// Snapshot-on-suspicion: a short series of heap snapshots, at most one series per cooldown,
+// within a disk quota, files 0600 in a 0700 directory, never when the process cannot afford
+// one; then the series is analysed by a child process into a run record, and the snapshots
+// (which hold every string of the service) are deleted unless asked to keep them.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { getHeapSnapshot } from 'node:v8';
+import { makePrivateDirectory, type RunRecord, writeJsonAtomically } from '../run/index.js';
+import { snapshotAffordability } from './affordability.js';
+import type { ResolvedSnapshotOptions } from './options.js';
+import { formatBytes } from './rules.js';
+import { MANIFEST_FILE, RECORD_FILE, type SeriesManifest } from './series-analysis.js';
+
+/** A snapshot file is about this many times the heap used (JSON of nodes, edges, strings). */
+const SNAPSHOT_FILE_FACTOR = 2;
+
+export interface GrowingThing {
+  name: string;
+  reason: string;
+  slopePerHour: number;
+}
+
+export type SnapshotEvent =
+  | { type: 'skipped'; reason: string }
+  | { type: 'written'; file: string; bytes: number; index: number; count: number; captureMs: number }
+  | {
+      type: 'analysed';
+      directory: string;
+      recordFile: string;
+      verdict: RunRecord['verdict'];
+      reason: string;
+      /** Classes whose count or size grows across the series, largest growth first. */
+      growingClasses: GrowingThing[];
+      /** Structures (paths from the GC roots) that grow across the series. */
+      growingStructures: GrowingThing[];
+    }
+  | { type: 'failed'; message: string };
+
+export interface SnapshotTakerStatus {
+  state: 'idle' | 'capturing' | 'analysing';
+  seriesTaken: number;
+  lastSeriesDirectory: string | null;
+  diskBytes: number;
+  maxBytes: number;
+}
+
+export class SnapshotTaker {
+  readonly #options: ResolvedSnapshotOptions;
+  readonly #emit: (event: SnapshotEvent) => void;
+  #state: SnapshotTakerStatus['state'] = 'idle';
+  #lastSeriesAt = Number.NEGATIVE_INFINITY;
+  #seriesTaken = 0;
+  #lastDirectory: string | null = null;
+  #child: ChildProcess | null = null;
+  #running: Promise<void> | null = null;
+  readonly #abort = new AbortController();
+
+  constructor(options: ResolvedSnapshotOptions, emit: (event: SnapshotEvent) => void) {
+    this.#options = options;
+    this.#emit = emit;
+  }
+
+  /** True while snapshots are being taken: the service is paused by them, its readings are not its own. */
+  get capturing(): boolean {
+    return this.#state === 'capturing';
+  }
+
+  status(): SnapshotTakerStatus {
+    return {
+      state: this.#state,
+      seriesTaken: this.#seriesTaken,
+      lastSeriesDirectory: this.#lastDirectory,
+      diskBytes: directoryBytes(this.#options.dir),
+      maxBytes: this.#options.maxBytes,
+    };
+  }
+
+  onSuspicion(): void {
+    if (this.#state !== 'idle' || this.#abort.signal.aborted) return;
+    const sinceLast = performance.now() - this.#lastSeriesAt;
+    if (sinceLast < this.#options.cooldownMs) {
+      const wait = Math.ceil((this.#options.cooldownMs - sinceLast) / 1000);
+      this.#emit({
+        type: 'skipped',
+        reason: `a series was taken recently; the next is allowed in ${wait} s`,
+      });
+      return;
+    }
+    this.#lastSeriesAt = performance.now();
+    this.#running = this.#takeSeries().catch((error: Error) => {
+      if (!this.#abort.signal.aborted) this.#emit({ type: 'failed', message: error.message });
+    });
+    this.#running.finally(() => {
+      this.#state = 'idle';
+      this.#running = null;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    this.#child?.kill();
+    await this.#running;
+  }
+
+  async #takeSeries(): Promise<void> {
+    this.#state = 'capturing';
+    const started = new Date();
+    const directory = join(this.#options.dir, `series-${started.toISOString().replace(/[:.]/g, '-')}`);
+    makePrivateDirectory(directory);
+    this.#lastDirectory = directory;
+    this.#seriesTaken++;
+    const manifest: SeriesManifest = {
+      startedAt: started.toISOString(),
+      command: [process.argv0, ...process.execArgv, ...process.argv.slice(1)].join(' '),
+      script: process.argv[1] ?? '(unknown)',
+      nodeVersion: process.versions.node,
+      v8Version: process.versions.v8,
+      execPath: process.execPath,
+      everyMs: this.#options.every,
+      snapshots: [],
+    };
+    const origin = performance.now();
+    for (let index = 0; index < this.#options.count; index++) {
+      if (index > 0) await delay(this.#options.every, undefined, { signal: this.#abort.signal, ref: false });
+      const refusal = this.#refusal();
+      if (refusal) {
+        this.#emit({ type: 'skipped', reason: refusal });
+        break;
+      }
+      const file = `${String(index).padStart(3, '0')}.heapsnapshot`;
+      const elapsedMs = performance.now() - origin;
+      const heapUsed = process.memoryUsage().heapUsed;
+      const captureStarted = performance.now();
+      await writeSnapshot(join(directory, file));
+      const captureMs = performance.now() - captureStarted;
+      const bytes = statSync(join(directory, file)).size;
+      if (directoryBytes(this.#options.dir) > this.#options.maxBytes) {
+        rmSync(join(directory, file), { force: true });
+        this.#emit({
+          type: 'skipped',
+          reason: `the snapshot (${formatBytes(bytes)}) went over the disk quota of ${formatBytes(this.#options.maxBytes)}; deleted`,
+        });
+        break;
+      }
+      manifest.snapshots.push({ file, elapsedMs, heapUsed, captureMs });
+      writeJsonAtomically(join(directory, MANIFEST_FILE), manifest);
+      this.#emit({
+        type: 'written',
+        file: join(directory, file),
+        bytes,
+        index,
+        count: this.#options.count,
+        captureMs,
+      });
+    }
+    if (!this.#options.analyse || manifest.snapshots.length < 2) return;
+    this.#state = 'analysing';
+    await this.#analyse(directory);
+    if (!this.#options.keep) {
+      for (const snapshot of manifest.snapshots) rmSync(join(directory, snapshot.file), { force: true });
+    }
+  }
+
+  /** Why the next snapshot must not be taken, or undefined when it may. */
+  #refusal(): string | undefined {
+    const affordability = snapshotAffordability();
+    if (!affordability.affordable) return `not taking a heap snapshot: ${affordability.reason}`;
+    const used = directoryBytes(this.#options.dir);
+    const expected = SNAPSHOT_FILE_FACTOR * affordability.heapUsed;
+    if (used + expected > this.#options.maxBytes) {
+      return `not taking a heap snapshot: about ${formatBytes(expected)} more would pass the disk quota (${formatBytes(used)} of ${formatBytes(this.#options.maxBytes)} used)`;
+    }
+    return undefined;
+  }
+
+  async #analyse(directory: string): Promise<void> {
+    const script = fileURLToPath(new URL('./analyse-child.js', import.meta.url));
+    const environment: NodeJS.ProcessEnv = { ...process.env, HEAPDRIFT_MONITOR: 'off' };
+    // The service's NODE_OPTIONS may preload this monitor: the analysis must not monitor itself.
+    delete environment.NODE_OPTIONS;
+    const child = spawn(process.execPath, [script, directory], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: environment,
+    });
+    this.#child = child;
+    let errorText = '';
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      errorText = (errorText + text).slice(-2000);
+    });
+    const code = await new Promise<number | null>((resolve) => {
+      child.on('error', (error) => {
+        errorText = error.message;
+        resolve(null);
+      });
+      child.on('exit', (exitCode) => resolve(exitCode));
+    });
+    this.#child = null;
+    if (this.#abort.signal.aborted) return;
+    if (code !== 0) {
+      this.#emit({
+        type: 'failed',
+        message: `analysis of ${directory} failed: ${errorText.trim() || `exit ${code}`}`,
+      });
+      return;
+    }
+    const recordFile = join(directory, RECORD_FILE);
+    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as RunRecord;
+    this.#emit({
+      type: 'analysed',
+      directory,
+      recordFile,
+      verdict: record.verdict,
+      reason: record.verdictReason,
+      growingClasses: record.classes
+        .filter((entry) => entry.verdict === 'growing')
+        .map((entry) => ({ name: entry.className, reason: entry.reason, slopePerHour: entry.slopePerHour })),
+      growingStructures: record.structures
+        .filter((entry) => entry.verdict === 'growing')
+        .map((entry) => ({ name: entry.path, reason: entry.reason, slopePerHour: entry.slopePerHour })),
+    });
+  }
+}
+
+/** Streams a snapshot straight into a file created 0600 (never readable by others, even while written). */
+async function writeSnapshot(file: string): Promise<void> {
+  await pipeline(getHeapSnapshot(), createWriteStream(file, { mode: 0o600, flags: 'wx' }));
+}
+
+function directoryBytes(directory: string): number {
+  let total = 0;
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(directory, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) total += directoryBytes(path);
+    else if (entry.isFile()) total += statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  }
+  return total;
+}

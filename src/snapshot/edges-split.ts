@@ -1,0 +1,104 @@
+// The two-thread read of a large snapshot file: while the main thread parses `nodes` and
+// `strings`, a worker (edges-worker.ts) parses the `edges` section, about half of the bytes.
+// Small files and one-core machines keep the single-thread path: a worker costs tens of ms.
+
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { NumberArray } from './graph.js';
+import type { RawSnapshotHeader } from './meta.js';
+
+export interface EdgesWorkerData {
+  path: string;
+  chunkSize: number;
+  /** The header's node_count × node fields and edge_count × edge fields. */
+  nodeValueCount: number;
+  edgeValueCount: number;
+}
+
+export type EdgesWorkerMessage =
+  | { type: 'located'; open: number; close: number }
+  | { type: 'done'; values: NumberArray }
+  | { type: 'failed'; reason: string };
+
+/** Files below this size are read on one thread (measured: see bench/results/latest.md). */
+export const DEFAULT_SPLIT_MIN_BYTES = 24 * 1024 * 1024;
+
+export interface ReadPlan {
+  threads: 1 | 2;
+  reason: string;
+}
+
+/** One thread or two for a file of `fileBytes`, given the options and the cores this process may use. */
+export function planRead(
+  fileBytes: number,
+  threads: 'auto' | 1 | 2 = 'auto',
+  splitMinBytes = DEFAULT_SPLIT_MIN_BYTES,
+): ReadPlan {
+  if (threads === 1) return { threads: 1, reason: 'one thread requested' };
+  if (threads === 2) return { threads: 2, reason: 'two threads requested' };
+  const cores = availableParallelism();
+  if (cores < 2) return { threads: 1, reason: `${cores} core available` };
+  if (fileBytes < splitMinBytes) return { threads: 1, reason: `file smaller than ${splitMinBytes} bytes` };
+  return { threads: 2, reason: `${cores} cores, file of ${fileBytes} bytes` };
+}
+
+/** How many values the header announces for a section, or -1 when it does not say. */
+function announced(count: unknown, fields: unknown[] | undefined): number {
+  return typeof count === 'number' && Number.isInteger(count) && count >= 0 && count < 2 ** 31 && fields
+    ? count * fields.length
+    : -1;
+}
+
+/**
+ * The worker parsing one file's edges. `located` settles when the worker knows where the
+ * section lies (or that it cannot split); `values` with the edges, or undefined when the
+ * worker failed for any reason — the caller then reads the file on one thread, which also
+ * gives any format error exactly as a one-thread read would.
+ */
+export class EdgesSplit {
+  readonly located: Promise<{ open: number; close: number } | undefined>;
+  readonly values: Promise<NumberArray | undefined>;
+  /** Why the worker gave up, when it did. */
+  failure: string | undefined;
+  /** No byte before this offset can be part of the edges: the nodes take at least 2n - 1 bytes. */
+  readonly earliestEdgesOffset: number;
+  readonly #worker: Worker;
+
+  private constructor(data: EdgesWorkerData) {
+    this.earliestEdgesOffset = 2 * data.nodeValueCount;
+    this.#worker = new Worker(new URL('./edges-worker.js', import.meta.url), { workerData: data });
+    let settleLocated: (where: { open: number; close: number } | undefined) => void = () => {};
+    let settleValues: (values: NumberArray | undefined) => void = () => {};
+    this.located = new Promise((resolve) => {
+      settleLocated = resolve;
+    });
+    this.values = new Promise((resolve) => {
+      settleValues = resolve;
+    });
+    const fail = (reason: string) => {
+      this.failure ??= reason;
+      settleLocated(undefined);
+      settleValues(undefined);
+    };
+    this.#worker.on('message', (message: EdgesWorkerMessage) => {
+      if (message.type === 'located') settleLocated({ open: message.open, close: message.close });
+      else if (message.type === 'done') settleValues(message.values);
+      else fail(message.reason);
+    });
+    this.#worker.on('error', (error) => fail(`the worker failed: ${error.message}`));
+    this.#worker.on('exit', () => fail('the worker stopped'));
+  }
+
+  /** A worker for `path`'s edges, or undefined when the header does not give the counts it needs. */
+  static start(path: string, header: RawSnapshotHeader, chunkSize: number): EdgesSplit | undefined {
+    const nodeValueCount = announced(header.node_count, header.meta.node_fields);
+    const edgeValueCount = announced(header.edge_count, header.meta.edge_fields);
+    if (nodeValueCount < 0 || edgeValueCount < 0) return undefined;
+    return new EdgesSplit({ path, chunkSize, nodeValueCount, edgeValueCount });
+  }
+
+  stop(reason = 'not needed'): void {
+    this.failure ??= reason;
+    void this.#worker.terminate();
+  }
+}
