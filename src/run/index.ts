@@ -9,6 +9,7 @@ export { type LoadedShard, loadShard, mergeShards, type ShardableRecord } from '
 export { mapWithJobs } from './pool.js';
 export type {
   BisectRecord,
+  FindingEntry,
   Invocation,
   MatrixRecord,
   RunOutcome,
@@ -18,7 +19,7 @@ export type {
   StructureEntry,
   TrackEntry,
 } from './result.js';
-export { classEntries, RUN_SCHEMA_VERSION, structureEntries } from './result.js';
+export { classEntries, findingEntries, RUN_SCHEMA_VERSION, structureEntries } from './result.js';
 export { type RunEvent, type RunOptions, runScenario } from './run-scenario.js';
 export { resolveScenario, type ScenarioSource } from './scenario-source.js';
 export { formatShard, parseShard, type ShardSpec, shardItems } from './shard.js';
