@@ -166,7 +166,7 @@ describe('monitor bad options', () => {
       () => startMonitor({ intervalMs: -5 }),
       (error: unknown) =>
         error instanceof UserError &&
-        error.code === 'ERR_MONITOR_OPTION' &&
+        error.code === 'ERR_HEAPDRIFT_MONITOR_OPTION' &&
         /option intervalMs must be a positive number, got -5/.test(error.message),
     );
   });
