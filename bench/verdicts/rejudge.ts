@@ -4,7 +4,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SeriesTracker } from '../../src/growth/index.js';
+import { describeFinding, SeriesTracker } from '../../src/growth/index.js';
 import { measureSnapshot } from '../../src/run/measure-snapshot.js';
 import type { RunRecord } from '../../src/run/result.js';
 
@@ -30,6 +30,11 @@ for (const directory of process.argv.slice(2)) {
   }
   const report = tracker.analyze();
   console.log(`\n## ${record.scenario.name}: ${report.verdict} (was ${record.verdict}) — ${report.reason}`);
+  for (const finding of report.findings) {
+    console.log(
+      `* ${describeFinding(finding)}\n    ${finding.path}\n    structures: ${finding.structures.join('; ')}; classes: ${finding.classes.join(', ')}`,
+    );
+  }
   for (const result of [...report.structures, ...report.classes]) {
     for (const metric of result.metrics) {
       if (metric.verdict.verdict === 'stable' && !process.env.ALL) continue;

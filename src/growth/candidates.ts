@@ -21,6 +21,8 @@ export interface SelectionOptions {
   floorsOf: (key: number, metric: MetricName) => SeriesFloors;
   /** Keys of exact program data, which get their own quota, so drift cannot crowd them out. */
   isExact: (key: number) => boolean;
+  /** Path depth of a key (shallow keys are owners). */
+  depthOf: (key: number) => number;
   maximumPerMetric: number;
 }
 
@@ -59,10 +61,15 @@ export function selectCandidates(store: SampleStore, options: SelectionOptions):
       if (!grewEnough(growth, after[key]!, options.floorsOf(key, metric))) continue;
       (options.isExact(key) ? exact : drifting).push({ key, growth });
     }
-    for (const pool of [exact, drifting]) {
-      pool.sort((a, b) => b.growth - a.growth);
-      for (const { key } of pool.slice(0, options.maximumPerMetric)) candidates.push({ key, metric });
-    }
+    drifting.sort((a, b) => b.growth - a.growth);
+    const chosen = new Set(drifting.slice(0, options.maximumPerMetric).map((item) => item.key));
+    // Exact data: the largest growths, and the shallowest growing keys, which are the owners
+    // that findings are named after (a leaked vm context drags hundreds of keys below its array).
+    exact.sort((a, b) => b.growth - a.growth);
+    for (const { key } of exact.slice(0, options.maximumPerMetric)) chosen.add(key);
+    exact.sort((a, b) => options.depthOf(a.key) - options.depthOf(b.key) || b.growth - a.growth);
+    for (const { key } of exact.slice(0, options.maximumPerMetric)) chosen.add(key);
+    for (const key of chosen) candidates.push({ key, metric });
   }
   return candidates;
 }

@@ -19,6 +19,8 @@ export {
   KeyExactness,
   MATERIAL_GROWTH_FLOOR,
 } from './drift.js';
+export type { Finding, FindingRate } from './findings.js';
+export { describeFinding, describeRate, groupFindings, pluralName, programName } from './findings.js';
 export { benjaminiHochberg } from './multiple-testing.js';
 export type { NamedTrackMeasurement, NamedTrackResult } from './named-tracks.js';
 export type { RunVerdict } from './run-verdict.js';

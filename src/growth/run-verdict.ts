@@ -2,6 +2,7 @@
 // inconclusive when something could not be decided, no leak when everything tested is stable.
 
 import type { ClassResult } from './class-tracking.js';
+import { describeFinding, type Finding } from './findings.js';
 import type { NamedTrackResult } from './named-tracks.js';
 import type { StructureResult } from './structure-tracking.js';
 import type { SeriesVerdict } from './verdict.js';
@@ -13,6 +14,7 @@ export function runVerdict(
   classes: ClassResult[],
   namedTracks: NamedTrackResult[],
   samples: number,
+  findings: readonly Finding[] = [],
 ): { verdict: RunVerdict; reason: string } {
   const named = (verdict: SeriesVerdict['verdict']) => [
     ...namedTracks.filter((track) => track.verdict === verdict).map((track) => track.name),
@@ -22,6 +24,11 @@ export function runVerdict(
   const listed = (names: string[]) =>
     names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
   const growing = named('growing');
+  const growingTracks = namedTracks.filter((track) => track.verdict === 'growing').map((track) => track.name);
+  if (growingTracks.length === 0 && findings.length > 0) {
+    const more = findings.length > 1 ? `; and ${findings.length - 1} more finding(s)` : '';
+    return { verdict: 'leak', reason: `growing: ${describeFinding(findings[0]!)}${more}` };
+  }
   if (growing.length > 0) return { verdict: 'leak', reason: `growing: ${listed(growing)}` };
   const undecided = named('inconclusive');
   if (undecided.length > 0) {

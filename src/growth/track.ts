@@ -6,6 +6,7 @@ import { type Candidate, MAXIMUM_CANDIDATES_PER_METRIC, selectCandidates } from 
 import { type ClassResult, classCandidates, classResults, definedFloors } from './class-tracking.js';
 import type { ClassAggregate } from './classes.js';
 import { floorsFor, KeyExactness } from './drift.js';
+import { type Finding, groupFindings } from './findings.js';
 import { benjaminiHochberg } from './multiple-testing.js';
 import {
   givenTracks,
@@ -43,6 +44,8 @@ export interface GrowthReport {
   /** Classes whose totals grew enough to be tested (when class aggregates were added), growing first. */
   classes: ClassResult[];
   namedTracks: NamedTrackResult[];
+  /** One per leak: growing structures and classes grouped by owner, largest first. */
+  findings: Finding[];
 }
 
 export class SeriesTracker {
@@ -125,6 +128,7 @@ export class SeriesTracker {
       warmupSamples: this.#options.verdict?.warmupSamples ?? defaultWarmupSamples(this.#samples.length),
       floorsOf,
       isExact: (key) => exactness.of(key) === 'exact',
+      depthOf: (key) => this.keys.depthOf(key),
       maximumPerMetric,
     });
     const seriesOf = this.#candidateSeries(candidates);
@@ -154,7 +158,12 @@ export class SeriesTracker {
       ...queryTracks(this.#queries, this.keys, this.#store, builder),
       ...givenTracks(this.#namedMeasurements, builder),
     ];
-    const { verdict, reason } = runVerdict(structures, classes, namedTracks, this.#samples.length);
+    const findings = groupFindings(this.keys, structures, classes, this.#options.xUnit, (key) =>
+      this.#store.hasRetainedSizes
+        ? decide(builder.evidence(this.seriesOf(key, 'retainedSize'), 'retainedSize'))
+        : undefined,
+    );
+    const { verdict, reason } = runVerdict(structures, classes, namedTracks, this.#samples.length, findings);
     return {
       verdict,
       reason,
@@ -166,6 +175,7 @@ export class SeriesTracker {
       structures,
       classes,
       namedTracks,
+      findings,
     };
   }
 

@@ -240,9 +240,11 @@ const trendTest: VerdictRule = {
 };
 
 /**
- * A series without a significant trend whose later half never tops its first half's peak by
- * more than what could matter, or than its own flatness tolerance (a tenth of its range: a
- * noisy leak's later peak is about half its range above), is bounded: a sawtooth, a cache.
+ * A series without a significant trend is bounded (a sawtooth, a cache, data in flight at
+ * snapshot time) when its later half never tops its first half's peak by more than what could
+ * matter, or than its own flatness tolerance (a tenth of its range: a noisy leak's later peak
+ * is about half its range above), or when its later half falls back to the first half's low: what
+ * accumulates does not go back (counts after a forced GC are exact).
  */
 const bounded: VerdictRule = {
   name: 'bounded',
@@ -250,13 +252,24 @@ const bounded: VerdictRule = {
     if (isSignificantIncrease(evidence)) return undefined;
     const half = Math.floor(evidence.samples / 2);
     const firstPeak = Math.max(...evidence.y.slice(0, half));
-    const laterPeak = Math.max(...evidence.y.slice(half));
+    const later = evidence.y.slice(half);
+    const laterPeak = Math.max(...later);
+    const laterLow = Math.min(...later);
+    const firstLow = Math.min(...evidence.y.slice(0, half));
     const margin = Math.max(evidence.materialThreshold, evidence.flatTolerance);
-    if (laterPeak - firstPeak > margin) return undefined;
-    return {
-      verdict: 'stable',
-      reason: `no significant trend (${testText(evidence)}) and the later half's peak ${formatAmount(laterPeak, evidence.kind)} stays within ${formatAmount(margin, evidence.kind)} of the first half's ${formatAmount(firstPeak, evidence.kind)}`,
-    };
+    if (laterPeak - firstPeak <= margin) {
+      return {
+        verdict: 'stable',
+        reason: `no significant trend (${testText(evidence)}) and the later half's peak ${formatAmount(laterPeak, evidence.kind)} stays within ${formatAmount(margin, evidence.kind)} of the first half's ${formatAmount(firstPeak, evidence.kind)}`,
+      };
+    }
+    if (laterLow <= firstLow) {
+      return {
+        verdict: 'stable',
+        reason: `no significant trend (${testText(evidence)}) and the later half falls back to ${formatAmount(laterLow, evidence.kind)}, no more than the first half's low (${formatAmount(firstLow, evidence.kind)}): nothing accumulates`,
+      };
+    }
+    return undefined;
   },
 };
 

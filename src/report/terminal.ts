@@ -14,6 +14,7 @@ import {
   table,
 } from '../format/index.js';
 import type { JudgedSeries, RunRecord } from '../run/result.js';
+import { findingLines } from './findings.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -81,6 +82,7 @@ export function formatRun(record: RunRecord, options: TerminalOptions): string {
         );
     }
   }
+  lines.push(...findingLines(record, colors, options.top ?? 5));
   const growing = record.structures
     .filter((structure) => structure.verdict === 'growing')
     .slice(0, options.top ?? 5);

@@ -2,7 +2,14 @@
 // built from the growth report. Only sizes, counts, class names and paths: no heap strings.
 
 import type { ExitReason } from '../capture/index.js';
-import type { GrowthReport, MetricResult, RunVerdict, SeriesVerdict } from '../growth/index.js';
+import {
+  describeFinding,
+  type Finding,
+  type GrowthReport,
+  type MetricResult,
+  type RunVerdict,
+  type SeriesVerdict,
+} from '../growth/index.js';
 
 export const RUN_SCHEMA_VERSION = 1;
 
@@ -91,7 +98,12 @@ export interface RunRecord {
   structures: StructureEntry[];
   /** Classes whose totals were tested, growing first, at most 20. */
   classes: (JudgedSeries & { className: string })[];
+  /** One per leak, largest first: the growing structures and classes grouped by owner (absent in older records). */
+  findings?: FindingEntry[];
 }
+
+/** A finding as saved: growth's `Finding` without its key, plus its one-line summary. */
+export type FindingEntry = Omit<Finding, 'key'> & { summary: string };
 
 export interface Invocation {
   /** Flags for the runtime (`--node-arg`), heapdrift's own (--expose-gc, the agent) not included. */
@@ -155,6 +167,13 @@ export function structureEntries(report: GrowthReport): StructureEntry[] {
   }));
 }
 
+export function findingEntries(report: GrowthReport): FindingEntry[] {
+  return report.findings.slice(0, LISTED).map(({ key: _key, ...finding }) => ({
+    ...finding,
+    summary: describeFinding({ ...finding, key: _key }),
+  }));
+}
+
 export function classEntries(report: GrowthReport): RunRecord['classes'] {
   return report.classes.slice(0, LISTED).map((entry) => ({
     className: entry.className,
@@ -195,6 +214,8 @@ export interface RunSetHeader<Kind extends string> {
 export interface MatrixRecord extends RunSetHeader<'matrix'> {
   /** The runtimes asked for, in order. */
   nodes: string[];
+  /** Present on a shard (`--shard i/n`): `runs` then holds only that shard's share of `nodes`. */
+  shard?: { index: number; count: number };
   /** The runs, in the order of `nodes`; each is also saved as its own run directory. */
   runs: RunRecord[];
 }

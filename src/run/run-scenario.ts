@@ -16,6 +16,7 @@ import { appendJsonLine, makePrivateDirectory, makeRunsDirectory, writeJsonAtomi
 import { measureSnapshot, type TrackMeasurement } from './measure-snapshot.js';
 import {
   classEntries,
+  findingEntries,
   type Invocation,
   namedTrackVerdict,
   RUN_SCHEMA_VERSION,
@@ -159,6 +160,7 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
     const report = tracker.analyze();
     record.structures = structureEntries(report);
     record.classes = classEntries(report);
+    record.findings = findingEntries(report);
     const limits = scenario.builtin?.trackVerdict;
     const rejudge = limits
       ? (metric: MetricResult) =>
