@@ -21,6 +21,7 @@ import {
 } from '../src/monitor/index.js';
 import { readHeapSnapshot } from '../src/snapshot/index.js';
 import { driveLoad, fetchJson, repositoryRoot, startService } from '../test/helpers/monitor-service.js';
+import { formatResults } from './format-results.js';
 import { currentLoadAverage, describeMachine } from './machine.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
@@ -221,6 +222,7 @@ async function main(): Promise<void> {
   ];
   const file = join(repositoryRoot, 'bench/results/monitor-overhead.md');
   writeFileSync(file, lines.join('\n'));
+  formatResults([file]);
   process.stdout.write(lines.join('\n'));
   process.stderr.write(`written ${file}\n`);
 }
