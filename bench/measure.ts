@@ -3,6 +3,7 @@
 // least disturbed by other work.
 
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { TaskResult } from './task.js';
 
@@ -22,6 +23,10 @@ export interface Measurement {
   cpuSeconds: number;
   /** Largest peak RSS of the runs, bytes. */
   peakRssBytes: number;
+  /** Least main-thread CPU seconds of the runs (Linux only). */
+  mainThreadCpuSeconds?: number;
+  /** 1-minute load average just before the first run. */
+  loadAverage?: number;
   nodeCount: number;
   totalRetainedSize?: number;
   classCount?: number;
@@ -45,19 +50,23 @@ export async function measure(
   options: RepeatOptions,
 ): Promise<Measurement | Failure> {
   const results: TaskResult[] = [];
+  const loadAverage = Math.round(loadavg()[0]! * 100) / 100;
   let spent = 0;
   while (results.length < options.maxRuns && (results.length === 0 || spent < options.budgetSeconds)) {
     const outcome = await runOnce(task, file, options.timeoutSeconds);
-    if ('failed' in outcome) return results.length > 0 ? summarize(results) : outcome;
+    if ('failed' in outcome) return results.length > 0 ? summarize(results, loadAverage) : outcome;
     results.push(outcome);
     spent += outcome.wallSeconds;
   }
-  return summarize(results);
+  return summarize(results, loadAverage);
 }
 
-function summarize(results: TaskResult[]): Measurement {
+function summarize(results: TaskResult[], loadAverage: number): Measurement {
   const fastest = results.reduce((best, result) => (result.wallSeconds < best.wallSeconds ? result : best));
+  const mainThread = results.flatMap((result) => result.mainThreadCpuSeconds ?? []);
   return {
+    loadAverage,
+    ...(mainThread.length > 0 ? { mainThreadCpuSeconds: Math.min(...mainThread) } : {}),
     task: fastest.task,
     runs: results.length,
     wallSeconds: fastest.wallSeconds,
@@ -77,7 +86,12 @@ export function runOnce(
   extraFlags: string[] = [],
 ): Promise<TaskResult | Failure> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...CHILD_NODE_FLAGS, ...extraFlags, taskScript, task, file], {
+    const args = [...CHILD_NODE_FLAGS, ...extraFlags, taskScript, task, file];
+    // The one-core variant runs pinned to CPU 0: availableParallelism() is then 1.
+    const [command, commandArgs] = task.endsWith('-1core')
+      ? ['taskset', ['-c', '0', process.execPath, ...args]]
+      : [process.execPath, args];
+    const child = spawn(command, commandArgs, {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,6 +1,7 @@
 // The benchmark's results file: the measurements as JSON, and the same as Markdown tables
 // (seconds, throughput, peak RSS, ratios against heapdrift, the issue's targets, the profile).
 
+import type { JudgingResult } from './judging.js';
 import type { MachineInfo } from './machine.js';
 import type { Failure, Measurement } from './measure.js';
 import type { ParseProfile, ProfileEntry } from './profile.js';
@@ -26,11 +27,14 @@ export interface BenchResults {
   nodeBaselineRssBytes?: number;
   sizes: SizeResults[];
   profile?: ParseProfile & { file: string };
+  judging?: JudgingResult[];
   notes: string[];
 }
 
 export const TOOL_NAMES: Record<string, string> = {
   'heapdrift-parse': 'heapdrift `readHeapSnapshot`',
+  'heapdrift-parse-1thread': 'heapdrift, one thread',
+  'heapdrift-parse-1core': 'heapdrift on one core (taskset)',
   'json-parse': '`JSON.parse(readFileSync)`',
   'memlab-parse': 'memlab `getSnapshotFromFile`',
   'heapdrift-full': 'heapdrift',
@@ -59,7 +63,7 @@ function row(size: SizeResults, outcome: Outcome, baseline: Outcome | undefined)
   const tool = TOOL_NAMES[outcome.task] ?? outcome.task;
   const fileMiB = size.fileBytes / MiB;
   if (!isMeasurement(outcome)) {
-    return `| ${size.label} | ${tool} | — | — | — | — | — | fails: ${outcome.failed.replaceAll('|', '\\|')} |`;
+    return `| ${size.label} | ${tool} | — | — | — | — | — | — | — | fails: ${outcome.failed.replaceAll('|', '\\|')} |`;
   }
   const throughput = `${fixed(fileMiB / outcome.wallSeconds, 0)} / ${fixed(fileMiB / outcome.cpuSeconds, 0)}`;
   return [
@@ -68,6 +72,8 @@ function row(size: SizeResults, outcome: Outcome, baseline: Outcome | undefined)
     tool,
     `${fixed(outcome.wallSeconds, 2)} (×${outcome.runs})`,
     fixed(outcome.cpuSeconds, 2),
+    outcome.mainThreadCpuSeconds === undefined ? '—' : fixed(outcome.mainThreadCpuSeconds, 2),
+    outcome.loadAverage === undefined ? '—' : fixed(outcome.loadAverage, 1),
     throughput,
     fixed(outcome.peakRssBytes / MiB, 0),
     fixed(outcome.peakRssBytes / size.fileBytes, 2),
@@ -79,8 +85,8 @@ function row(size: SizeResults, outcome: Outcome, baseline: Outcome | undefined)
 }
 
 const TABLE_HEADER = [
-  '| Snapshot | Tool | Wall s (best of n) | CPU s | MB/s (wall / CPU) | Peak RSS MB | RSS / file | Other ÷ heapdrift (wall / CPU / RSS) |',
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+  '| Snapshot | Tool | Wall s (best of n) | CPU s | Main thread CPU s | Load | MB/s (wall / CPU) | Peak RSS MB | RSS / file | Other ÷ heapdrift (wall / CPU / RSS) |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
 ];
 
 export function markdownTable(sizes: SizeResults[], phase: 'parse' | 'full'): string {
@@ -108,30 +114,90 @@ export function agreement(sizes: SizeResults[]): string[] {
   return lines;
 }
 
-/** The issue's targets, judged on the 400 MB snapshot by wall time and by CPU time. */
-export function targetLines(sizes: SizeResults[]): string[] {
-  const size = sizes.find((entry) => entry.label === '400 MB');
-  if (!size) return [];
-  const parse = size.parse.find((outcome) => outcome.task === 'heapdrift-parse');
-  const full = size.full.find((outcome) => outcome.task === 'heapdrift-full');
+/**
+ * Issue 14's targets. Wall times on a shared machine include waiting for a core, so each time
+ * target is also judged by the critical path on free cores, taken pessimistically: for
+ * heapdrift's parse the longer of the main thread's CPU and the other threads' (the worker plus
+ * GC helpers, so an upper bound on the worker); for its full analysis the main thread's CPU
+ * plus what the parse's other threads did beyond its main thread; for the other tools their
+ * main thread's CPU.
+ */
+export function targetLines(sizes: SizeResults[], judging: JudgingResult[] = []): string[] {
   const lines: string[] = [];
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
-  const fileMiB = size.fileBytes / MiB;
-  if (isMeasurement(parse)) {
-    const wallRate = fileMiB / parse.wallSeconds;
-    const cpuRate = fileMiB / parse.cpuSeconds;
+  const find = (phase: 'parse' | 'full', size: SizeResults | undefined, task: string) => {
+    const outcome = size?.[phase].find((entry) => entry.task === task);
+    return isMeasurement(outcome) ? outcome : undefined;
+  };
+  const main = (outcome: Measurement) => outcome.mainThreadCpuSeconds ?? outcome.cpuSeconds;
+  /** Seconds the parse's other threads may run past its main thread. */
+  const overhang = (parse: Measurement) => Math.max(0, parse.cpuSeconds - 2 * main(parse));
+  const parseCritical = (parse: Measurement) => main(parse) + overhang(parse);
+  const large = sizes.find((entry) => entry.label === '400 MB');
+  const small = sizes.find((entry) => entry.label === '50 MB');
+  for (const [size, minimumRatio] of [
+    [large, 3],
+    [small, 2],
+  ] as const) {
+    const parse = find('parse', size, 'heapdrift-parse');
+    const json = find('parse', size, 'json-parse');
+    if (!size || !parse || !json) continue;
+    const fileMiB = size.fileBytes / MiB;
+    const critical = parseCritical(parse);
+    const header = `Parse ${size.label}`;
+    const path = `critical path ${fixed(main(parse), 2)}–${fixed(critical, 2)} s (main thread; other threads ${fixed(parse.cpuSeconds - main(parse), 2)} CPU s)`;
+    if (size === large) {
+      const wallRate = fileMiB / parse.wallSeconds;
+      lines.push(
+        `${header} ≥ 250 MB/s: ${fixed(wallRate, 0)} MB/s wall (${verdict(wallRate >= 250)}); ${path}: ${fixed(fileMiB / critical, 0)}–${fixed(fileMiB / main(parse), 0)} MB/s (${verdict(fileMiB / critical >= 250)}).`,
+        `${header} peak RSS ≤ 1.15× file: ${fixed(parse.peakRssBytes / size.fileBytes, 2)}× (${verdict(parse.peakRssBytes <= 1.15 * size.fileBytes)}).`,
+      );
+    }
+    const wallRatio = json.wallSeconds / parse.wallSeconds;
     lines.push(
-      `Parse ≥ 200 MB/s: ${fixed(wallRate, 0)} MB/s wall (${verdict(wallRate >= 200)}), ${fixed(cpuRate, 0)} MB/s per CPU second (${verdict(cpuRate >= 200)}).`,
-      `Parse peak RSS ≤ 1.2× file: ${fixed(parse.peakRssBytes / size.fileBytes, 2)}× (${verdict(parse.peakRssBytes <= 1.2 * size.fileBytes)}).`,
+      `${header} ≥ ${minimumRatio}× JSON.parse: ${fixed(wallRatio, 1)}× wall (${verdict(wallRatio >= minimumRatio)}); JSON.parse's main-thread ${fixed(main(json), 2)} s over the ${path}: ${fixed(main(json) / critical, 1)}–${fixed(main(json) / main(parse), 1)}× (${verdict(main(json) / critical >= minimumRatio)}).`,
     );
   }
-  if (isMeasurement(full)) {
+  const full = find('full', large, 'heapdrift-full');
+  const largeParse = find('parse', large, 'heapdrift-parse');
+  const devtools = find('full', large, 'devtools-full');
+  if (full && largeParse) {
+    const critical = main(full) + overhang(largeParse);
     lines.push(
-      `Full analysis ≤ 6 s: ${fixed(full.wallSeconds, 2)} s wall (${verdict(full.wallSeconds <= 6)}), ${fixed(full.cpuSeconds, 2)} CPU s (${verdict(full.cpuSeconds <= 6)}).`,
-      `Full analysis peak RSS ≤ 1.5 GB: ${fixed(full.peakRssBytes / GiB, 2)} GB (${verdict(full.peakRssBytes <= 1.5 * GiB)}).`,
+      `Full analysis 400 MB ≤ 5 s: ${fixed(full.wallSeconds, 2)} s wall (${verdict(full.wallSeconds <= 5)}); critical path ${fixed(main(full), 2)}–${fixed(critical, 2)} s (${verdict(critical <= 5)}).`,
+      `Full analysis 400 MB peak RSS ≤ 1.2 GB: ${fixed(full.peakRssBytes / GiB, 2)} GB (${verdict(full.peakRssBytes <= 1.2 * GiB)}).`,
+    );
+    if (devtools) {
+      const wallRatio = devtools.wallSeconds / full.wallSeconds;
+      lines.push(
+        `Full analysis ≥ 6× DevTools: ${fixed(wallRatio, 1)}× wall (${verdict(wallRatio >= 6)}); DevTools' main-thread ${fixed(main(devtools), 2)} s over heapdrift's critical path: ${fixed(main(devtools) / critical, 1)}–${fixed(main(devtools) / main(full), 1)}× (${verdict(main(devtools) / critical >= 6)}); ${fixed(devtools.cpuSeconds / full.cpuSeconds, 1)}× by CPU of all threads.`,
+      );
+    }
+  }
+  const thousand = judging.find((entry) => entry.samples === 1000);
+  if (thousand) {
+    lines.push(
+      `Judging a series of 1,000 samples ≤ 5 ms: ${fixed(thousand.msPerSeries, 2)} ms CPU (${verdict(thousand.msPerSeries <= 5)}).`,
     );
   }
   return lines;
+}
+
+export function judgingTable(judging: JudgingResult[]): string {
+  const lines = [
+    '| Samples per series | Series judged | CPU ms per snapshot (all series) | CPU ms per series | Verdicts |',
+    '| ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const entry of judging) {
+    const verdicts = Object.entries(entry.verdicts)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, count]) => `${count} ${name}`)
+      .join(', ');
+    lines.push(
+      `| ${entry.samples} | ${entry.series} | ${fixed(entry.msPerSnapshot, 1)} | ${fixed(entry.msPerSeries, 3)} | ${verdicts} |`,
+    );
+  }
+  return lines.join('\n');
 }
 
 export function profileLines(profile: BenchResults['profile']): string[] {
@@ -169,9 +235,16 @@ ${markdownTable(results.sizes, 'full')}
 
 ${bullet(agreement(results.sizes))}
 
-## Targets (400 MB snapshot)
+## Judging long runs (\`judgeSeries\` on ${results.judging?.[0]?.series ?? '?'} synthetic series of 2,000 snapshots, judged at each length)
 
-${bullet(targetLines(results.sizes))}
+A run re-judges every tracked series after each snapshot: the cost per snapshot is the second column's
+series judged once each. Best of 3 passes, CPU time, in the benchmark's own process.
+
+${results.judging ? judgingTable(results.judging) : 'not measured'}
+
+## Targets (issue 14)
+
+${bullet(targetLines(results.sizes, results.judging))}
 
 ## Where heapdrift's parse spends its time${results.profile ? ` (\`node --cpu-prof\`, ${results.profile.file}, ${fixed(results.profile.totalSeconds, 2)} s sampled; self time by function, compiled dist/ lines)` : ''}
 

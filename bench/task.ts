@@ -24,6 +24,11 @@ export interface TaskResult extends TaskCheck {
   cpuSeconds: number;
   /** Peak resident set size of the whole child process (node itself included), bytes. */
   peakRssBytes: number;
+  /**
+   * CPU seconds of the main thread alone (Linux: /proc/self/task/<pid>/stat, 10 ms ticks):
+   * with a second thread, what the wall time would be on two free cores.
+   */
+  mainThreadCpuSeconds?: number;
 }
 
 type Task = (file: string) => Promise<TaskCheck>;
@@ -38,7 +43,11 @@ async function prepare(task: string): Promise<Task> {
       // Nothing: the peak RSS of a Node.js process that only loaded this script.
       return async () => ({ nodeCount: 0 });
     case 'heapdrift-parse':
+    case 'heapdrift-parse-1core':
+      // (-1core: the runner starts this child under `taskset -c 0`.)
       return async (file) => ({ nodeCount: (await readHeapSnapshot(file)).nodeCount });
+    case 'heapdrift-parse-1thread':
+      return async (file) => ({ nodeCount: (await readHeapSnapshot(file, { threads: 1 })).nodeCount });
     case 'heapdrift-full':
       return heapdriftFull;
     case 'json-parse':
@@ -135,20 +144,37 @@ async function devToolsTask(): Promise<Task> {
   };
 }
 
+/** utime + stime of the main thread (whose thread id is the process id), or undefined off Linux. */
+function mainThreadCpuSeconds(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat(5), counted after the command name: utime, stime in clock ticks.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const [task, file] = process.argv.slice(2);
   if (!task || !file) throw new Error('usage: node dist/bench/task.js <task> <file>');
   const run = await prepare(task);
   const cpuBefore = process.cpuUsage();
+  const mainBefore = mainThreadCpuSeconds();
   const started = performance.now();
   const check = await run(file);
   const wallSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  const mainAfter = mainThreadCpuSeconds();
   const result: TaskResult = {
     task,
     wallSeconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    ...(mainBefore === undefined || mainAfter === undefined
+      ? {}
+      : { mainThreadCpuSeconds: mainAfter - mainBefore }),
     ...check,
   };
   process.stdout.write(`\n${RESULT_MARKER}${JSON.stringify(result)}\n`);

@@ -14,6 +14,7 @@ import {
   table,
 } from '../src/format/index.js';
 import { formatAmount } from '../src/growth/index.js';
+import { CLIENT_SCRIPT } from '../src/report/html-client.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -106,5 +107,19 @@ describe('table', () => {
       text,
       ['name           size', '\x1b[31mred\x1b[39m         1.0 KiB', 'a-much-lo…     12 B'].join('\n'),
     );
+  });
+});
+
+describe('the HTML page', () => {
+  it('embeds the same byte and count formatting, self-contained', () => {
+    for (const format of [formatBytes, formatCount]) {
+      assert.ok(CLIENT_SCRIPT.includes(format.toString()), `${format.name} is embedded`);
+      // Evaluated alone, as the page does: no reference to anything outside the function.
+      const embedded = new Function(`${format.toString()}; return ${format.name};`)() as (
+        value: number,
+      ) => string;
+      for (const value of [0, 1023.6, 1_048_575, 5 * GiB, -1536, 2.25, 1_234_567])
+        assert.equal(embedded(value), format(value));
+    }
   });
 });

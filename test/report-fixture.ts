@@ -108,7 +108,7 @@ async function makeFixture(root: string): Promise<ReportFixture> {
     runDir: run.directory,
     matrixDir: matrix.directory,
     bisectDir: bisect.directory,
-    killedDir: join(killedRuns, readdirSync(killedRuns)[0]!),
+    killedDir: join(killedRuns, readdirSync(killedRuns).find((name) => !name.startsWith('.'))!),
     killedMatrixDir: join(
       killedMatrixRuns,
       readdirSync(killedMatrixRuns).find((name) => name.includes('-matrix-'))!,

@@ -96,9 +96,32 @@ describe("the program's own output", () => {
       'chatty.js',
       "console.log('hello from the program');\nsetInterval(() => {}, 1000);\n",
     );
-    const result = heapdrift(['run', file, '--node', 'system', ...quick, '--inherit-output'], runsDir);
+    const result = heapdrift(
+      [
+        'run',
+        file,
+        '--node',
+        'system',
+        '--every',
+        '300ms',
+        '--duration',
+        '2s',
+        '--quiet',
+        '--inherit-output',
+      ],
+      runsDir,
+    );
     assert.match(result.stderr, /hello from the program/);
     assert.doesNotMatch(result.stdout, /hello from the program/, 'results on stdout stay clean');
+    // A --duration run has no snapshot count: the report says how long it ran instead of "0 snapshots".
+    const markdown = spawnSync(
+      process.execPath,
+      [cli, 'report', onlyRun(runsDir).directory, '--format', 'md'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.match(markdown.stdout, /Schedule: a snapshot every 300 ms for 2\.0 s, the first 2 ignored/);
   });
 });
 

@@ -9,10 +9,12 @@ import { after, test } from 'node:test';
 import { UserError } from '../src/errors.js';
 import {
   compareVersions,
+  compareVersionTexts,
   ltsMajor,
   parseRuntimeSpec,
   sortVersions,
   versionsBetween,
+  versionsInRange,
 } from '../src/runtimes/index.js';
 import { npmOptionsFromEnvironment } from '../src/runtimes/npm-config.js';
 
@@ -121,4 +123,27 @@ test('npm config: user file, then npm_config_* variables, mapped to pacote optio
   assert.deepEqual(npmOptionsFromEnvironment({}, { npm_config_userconfig: join(scratch, 'missing') }), {
     registry: 'https://registry.npmjs.org/',
   });
+});
+
+test('semver ranges: a spec of their own, expanded to the releases they hold', () => {
+  const spec = parseRuntimeSpec('>=22.10 <22.16');
+  assert.equal(spec.kind, 'range');
+  assert.equal(parseRuntimeSpec('^22.12').kind, 'range');
+  assert.deepEqual(parseRuntimeSpec('22.14'), { kind: 'line', major: 22, minor: 14 }, 'a line stays a line');
+  const versions = ['22.9.0', '22.10.0', '22.15.1', '22.16.0', '22.16.0-rc.1', '23.0.0', '20.20.2'];
+  assert.deepEqual(versionsInRange(spec.kind === 'range' ? spec.range : '', versions), [
+    '22.10.0',
+    '22.15.1',
+  ]);
+  assert.deepEqual(versionsInRange('>=22.16.0-rc.0 <23', versions), ['22.16.0-rc.1', '22.16.0']);
+});
+
+test('a pre-release orders before its release everywhere, records included', () => {
+  assert.ok(compareVersions('22.0.0-rc.1', '22.0.0') < 0);
+  assert.deepEqual(['22.0.0', 'a custom build', '22.0.0-rc.1', '21.7.3'].sort(compareVersionTexts), [
+    '21.7.3',
+    '22.0.0-rc.1',
+    '22.0.0',
+    'a custom build',
+  ]);
 });

@@ -83,7 +83,7 @@ describe('expectNoLeak on the system Node', () => {
 describe('expectNoLeak on Node 24.21.0', () => {
   it('fails on the four leaks and passes the four clean functions', () => {
     const runner = fileURLToPath(new URL('./helpers/leak-cases-run.js', import.meta.url));
-    const output = execFileSync(nodeBinary('24.21.0'), [runner, 'all'], { encoding: 'utf8' });
+    const output = execFileSync(nodeBinary('24.21.0'), [runner, 'leaking,clean'], { encoding: 'utf8' });
     const outcomes = output
       .trim()
       .split('\n')

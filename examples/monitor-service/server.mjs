@@ -7,7 +7,7 @@
 //   curl -X POST 'http://127.0.0.1:3000/leak?on=1'     # or turn it on later
 //
 // Monitor options come from the HEAPDRIFT_MONITOR_* variables (as with the preload);
-// HEAPDRIFT_MONITOR=off runs the service without the monitor.
+// MONITOR=off runs the service without its own monitor (to compare, or to use the preload).
 
 import { createServer } from 'node:http';
 import { preloadSettings, registerPrometheusMetrics, startMonitor } from 'heapdrift/monitor';
@@ -27,15 +27,16 @@ class LeakedSession {
 // The leak: sessions are added and never removed.
 const sessions = [];
 // Not a leak: the latest responses, kept a while (as caches and keep-alive buffers do), so
-// their objects live past young-generation collections and reach the old generation.
+// their objects live past young-generation collections and reach the old generation. Filled
+// at start, so its size is constant from the first request on.
 const RECENT = 1000;
-const recent = new Array(RECENT);
+const recent = Array.from({ length: RECENT }, (_, id) => makeItems(id));
 
 const log = (event, payload) => process.stdout.write(`${JSON.stringify({ event, ...payload })}\n`);
 
 const settings = preloadSettings();
 const registry = new client.Registry();
-const monitor = settings.enabled ? startMonitor(settings.monitor) : null;
+const monitor = process.env.MONITOR === 'off' ? null : startMonitor(settings.monitor);
 if (monitor) {
   await registerPrometheusMetrics(monitor, { registry, client });
   monitor.on('leak-suspected', (event) => log('leak-suspected', event));
@@ -44,9 +45,13 @@ if (monitor) {
   monitor.on('warning', (event) => log('warning', event));
 }
 
+function makeItems(id) {
+  return Array.from({ length: 100 }, (_, index) => ({ index, label: `item-${id}-${index}` }));
+}
+
 /** Some honest work per request: build, serialize and drop an object graph. */
 function work(id) {
-  const items = Array.from({ length: 100 }, (_, index) => ({ index, label: `item-${id}-${index}` }));
+  const items = makeItems(id);
   recent[id % RECENT] = items;
   if (leaking) sessions.push(new LeakedSession(id));
   return JSON.stringify({ id, count: items.length, sum: items.reduce((sum, item) => sum + item.index, 0) });

@@ -5,8 +5,10 @@ import { Command, CommanderError } from 'commander';
 import { HEAPDRIFT_VERSION } from '../version.js';
 import { registerBisect } from './commands/bisect.js';
 import { registerDiff } from './commands/diff.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerInfo } from './commands/info.js';
 import { registerMatrix } from './commands/matrix.js';
+import { registerMerge } from './commands/merge.js';
 import { registerQuery } from './commands/query.js';
 import { registerReport } from './commands/report.js';
 import { registerRetainers } from './commands/retainers.js';
@@ -14,6 +16,7 @@ import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerRuntimes } from './commands/runtimes.js';
 import { registerSummary } from './commands/summary.js';
+import { registerSweep } from './commands/sweep.js';
 import { EXIT_ERROR, usageErrorLine } from './output.js';
 
 const program = new Command();
@@ -37,6 +40,9 @@ registerRuntimes(program);
 registerSummary(program);
 registerReport(program);
 registerRuns(program);
+registerDoctor(program);
+registerSweep(program);
+registerMerge(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -19,7 +19,8 @@ export function reportError(error: unknown): number {
   } else if (error instanceof PathPatternError) {
     printErrorLine('ERR_HEAPDRIFT_PATH_PATTERN', error.message);
   } else if (isSystemError(error)) {
-    printErrorLine(error.code, systemErrorMessage(error));
+    const line = systemErrorLine(error);
+    printErrorLine(line.code, line.message);
   } else {
     const message = error instanceof Error ? error.message : String(error);
     printErrorLine(
@@ -42,7 +43,9 @@ export function usageErrorLine(commanderText: string): string {
     .trim()
     .replace(/^error:\s*/, '')
     .replace(/\s*\n\s*/g, ' ');
-  return `heapdrift: ERR_HEAPDRIFT_USAGE: ${message} (see heapdrift --help)\n`;
+  // `run app.js --port 3000` is the usual way to meet this: the program's arguments go after --.
+  const hint = /^unknown option/.test(message) ? "; a program's own arguments go after --" : '';
+  return `heapdrift: ERR_HEAPDRIFT_USAGE: ${message} (see heapdrift --help${hint})\n`;
 }
 
 interface SystemError extends Error {
@@ -55,20 +58,21 @@ function isSystemError(error: unknown): error is SystemError {
   return error instanceof Error && typeof (error as SystemError).code === 'string' && 'syscall' in error;
 }
 
-function systemErrorMessage(error: SystemError): string {
-  const where = error.path ?? '';
+/** A file-system error as one line with a stable code; the system's own code (ENOENT…) stays in the text. */
+function systemErrorLine(error: SystemError): { code: string; message: string } {
+  const where = error.path ? `${error.path}: ` : '';
   switch (error.code) {
     case 'ENOENT':
-      return `${where}: no such file or directory`;
+      return { code: 'ERR_HEAPDRIFT_NOT_FOUND', message: `${where}no such file or directory` };
     case 'EISDIR':
-      return `${where}: is a directory, not a file`;
+      return { code: 'ERR_HEAPDRIFT_NOT_FOUND', message: `${where}is a directory, not a file` };
     case 'EACCES':
     case 'EPERM':
-      return `${where}: permission denied`;
+      return { code: 'ERR_HEAPDRIFT_PERMISSION', message: `${where}permission denied` };
     case 'ENOSPC':
-      return `${where}: no space left on the device`;
+      return { code: 'ERR_HEAPDRIFT_NO_SPACE', message: `${where}no space left on the device` };
     default:
-      return `${where ? `${where}: ` : ''}${error.syscall} failed`;
+      return { code: 'ERR_HEAPDRIFT_SYSTEM', message: `${where}${error.syscall} failed (${error.code})` };
   }
 }
 

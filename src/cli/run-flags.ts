@@ -83,7 +83,7 @@ export function runOptionsFrom(
     durationMs: parseDuration(flags.duration, '--duration'),
     warmupSnapshots: parseCount(flags.warmup, '--warmup', 0),
     track: flags.track ?? [],
-    runsDir: resolve(flags.runsDir ?? process.env.HEAPDRIFT_RUNS_DIR ?? '.heapdrift/runs'),
+    runsDir: runsDirOf(flags.runsDir),
     keepSnapshots: flags.keepSnapshots ?? false,
     cacheDir: flags.cacheDir,
     nodeArgs: (flags.nodeArg ?? []).map(checkNodeArg),
@@ -109,6 +109,11 @@ function parseEnvFlags(entries: string[]): Record<string, string> {
     env[match[1]!] = match[2]!;
   }
   return env;
+}
+
+/** Where runs are saved: --runs-dir, else $HEAPDRIFT_RUNS_DIR, else .heapdrift/runs. */
+export function runsDirOf(flag: string | undefined): string {
+  return resolve(flag ?? process.env.HEAPDRIFT_RUNS_DIR ?? '.heapdrift/runs');
 }
 
 /** Live progress on stderr: one rewritten line on a terminal, a line per snapshot otherwise. */

@@ -28,6 +28,7 @@ export const ENVIRONMENT_VARIABLES = {
   HEAPDRIFT_MONITOR_SNAPSHOTS_EVERY_MS: 'ms between them (default: the interval)',
   HEAPDRIFT_MONITOR_SNAPSHOTS_MAX_BYTES: 'disk quota of the directory (default 1 GiB)',
   HEAPDRIFT_MONITOR_SNAPSHOTS_COOLDOWN_MS: 'at most one series per this long (default 1 hour)',
+  HEAPDRIFT_MONITOR_SNAPSHOTS_KEEP: '`1` keeps the snapshot files after their analysis',
 } as const;
 
 type Variable = keyof typeof ENVIRONMENT_VARIABLES;
@@ -71,6 +72,7 @@ export function preloadSettings(environment: NodeJS.ProcessEnv = process.env): P
             every: number('HEAPDRIFT_MONITOR_SNAPSHOTS_EVERY_MS'),
             maxBytes: number('HEAPDRIFT_MONITOR_SNAPSHOTS_MAX_BYTES'),
             cooldownMs: number('HEAPDRIFT_MONITOR_SNAPSHOTS_COOLDOWN_MS'),
+            keep: environment.HEAPDRIFT_MONITOR_SNAPSHOTS_KEEP === '1',
           }
         : false,
     },

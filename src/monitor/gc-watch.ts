@@ -1,6 +1,5 @@
 // Counts garbage collections by kind from PerformanceObserver `gc` entries — every entry of
-// each batch (prom-client's histogram reads only the first, counting 1 GC where 17 happened)
-// — and reports each batch, and whether it held a major (mark-compact) collection.
+// each batch (prom-client's histogram reads only the first, counting 1 GC where 17 happened).
 
 import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 
@@ -28,22 +27,17 @@ export class GcWatch {
   readonly counts = emptyGcCounts();
   readonly #observer: PerformanceObserver;
 
-  /** `afterGc` runs once per observed batch of entries, told whether it held a major collection. */
-  constructor(afterGc: (major: boolean) => void) {
+  constructor() {
     this.#observer = new PerformanceObserver((list) => {
-      let major = false;
       for (const entry of list.getEntries()) {
         const kind = kindOf(entry);
         this.counts.total++;
         this.counts.pauseMs += entry.duration;
-        if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
-          this.counts.major++;
-          major = true;
-        } else if (kind === constants.NODE_PERFORMANCE_GC_MINOR) this.counts.minor++;
+        if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) this.counts.major++;
+        else if (kind === constants.NODE_PERFORMANCE_GC_MINOR) this.counts.minor++;
         else if (kind === constants.NODE_PERFORMANCE_GC_INCREMENTAL) this.counts.incremental++;
         else if (kind === constants.NODE_PERFORMANCE_GC_WEAKCB) this.counts.weakCallbacks++;
       }
-      afterGc(major);
     });
     this.#observer.observe({ entryTypes: ['gc'] });
   }

@@ -1,12 +1,13 @@
-// The in-process monitor: reads the heap after garbage collections (every entry of each GC
-// batch counted) and on an interval, keeps the heap's floor per interval and the readings
-// after major GCs in bounded series, judges them with the online rules, and emits
+// The in-process monitor: counts garbage collections (every entry of each GC batch), reads
+// the heap right after each of them (V8's GC profiler) and on an interval, keeps the heap's
+// floor per interval and the readings after major GCs in bounded series, judges them with the online rules, and emits
 // `leak-suspected` / `leak-cleared` once the verdict has held for a few evaluations.
 // Never keeps the process alive; never throws into the service.
 
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { BoundedSeries } from './bounded-series.js';
+import { GcReadings } from './gc-readings.js';
 import { type GcCounts, GcWatch } from './gc-watch.js';
 import { type MonitorOptions, type ResolvedMonitorOptions, resolveMonitorOptions } from './options.js';
 import {
@@ -16,7 +17,7 @@ import {
   type OnlineEvidence,
   type OnlineVerdict,
 } from './rules.js';
-import { type MemorySample, readHeapAfterGc, readMemorySample } from './sample.js';
+import { type MemorySample, readMemorySample } from './sample.js';
 import { type SnapshotEvent, SnapshotTaker, type SnapshotTakerStatus } from './snapshot-taker.js';
 
 export type MonitorState = 'warming-up' | 'watching' | 'suspected';
@@ -73,7 +74,7 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
   readonly #floor: BoundedSeries;
   /** Readings right after major GCs. */
   readonly #major: BoundedSeries;
-  #intervalFloor = Number.POSITIVE_INFINITY;
+  readonly #readings = new GcReadings();
   readonly #gc: GcWatch;
   readonly #timer: NodeJS.Timeout;
   readonly #snapshots: SnapshotTaker | null;
@@ -101,7 +102,7 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
     this.#snapshots = this.options.snapshots
       ? new SnapshotTaker(this.options.snapshots, (event) => this.emit('snapshot', event))
       : null;
-    this.#gc = new GcWatch((major) => this.#afterGc(major));
+    this.#gc = new GcWatch();
     this.#timer = setInterval(() => this.#tick(), this.options.intervalMs);
     this.#timer.unref();
     this.#lastSample = readMemorySample(0);
@@ -130,6 +131,7 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
     this.#stopped = true;
     clearInterval(this.#timer);
     this.#gc.stop();
+    this.#readings.stop();
     await this.#snapshots?.stop();
   }
 
@@ -142,25 +144,18 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
     return uptimeMs < this.options.warmupMs ? 'warming-up' : 'watching';
   }
 
-  #afterGc(major: boolean): void {
-    if (this.#stopped) return;
-    const t = this.#now();
-    const heapUsed = readHeapAfterGc();
-    this.#intervalFloor = Math.min(this.#intervalFloor, heapUsed);
-    if (!major) return;
-    this.#lastAfterGc = heapUsed;
-    if (t >= this.options.warmupMs) this.#major.add(t, heapUsed);
-  }
-
   #tick(): void {
     try {
       this.#lastSample = readMemorySample(this.#now());
       if (this.listenerCount('sample') > 0) this.emit('sample', this.#lastSample);
-      const floor = this.#intervalFloor;
-      this.#intervalFloor = Number.POSITIVE_INFINITY;
-      // An interval without a GC says nothing new about what survives collections.
-      if (floor === Number.POSITIVE_INFINITY || this.#lastSample.t < this.options.warmupMs) return;
-      this.#floor.add(this.#lastSample.t, floor);
+      const readings = this.#readings.take();
+      if (readings.afterMajor !== undefined) this.#lastAfterGc = readings.afterMajor;
+      // An interval without a GC says nothing new about what survives collections; readings
+      // while the monitor's own snapshots pause the service (and force GCs) are not the service's.
+      const t = this.#lastSample.t;
+      if (readings.floor === undefined || t < this.options.warmupMs || this.#snapshots?.capturing) return;
+      this.#floor.add(t, readings.floor);
+      if (readings.afterMajor !== undefined) this.#major.add(t, readings.afterMajor);
       this.#evaluate();
     } catch (error) {
       // A monitor must never take the service down; say what happened instead.

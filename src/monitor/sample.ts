@@ -36,17 +36,3 @@ export function readMemorySample(t: number): MemorySample {
     spaces,
   };
 }
-
-/**
- * Heap used after a GC, outside the young generation. The observer's callback runs after the
- * collection, once the service has allocated again (MBs under load); those fresh objects are
- * in the new space, so leaving it out reads what the collection left behind.
- */
-export function readHeapAfterGc(): number {
-  let used = 0;
-  for (const space of getHeapSpaceStatistics()) {
-    if (space.space_name !== 'new_space' && space.space_name !== 'new_large_object_space')
-      used += space.space_used_size;
-  }
-  return used;
-}

@@ -66,6 +66,11 @@ export class SnapshotTaker {
     this.#emit = emit;
   }
 
+  /** True while snapshots are being taken: the service is paused by them, its readings are not its own. */
+  get capturing(): boolean {
+    return this.#state === 'capturing';
+  }
+
   status(): SnapshotTakerStatus {
     return {
       state: this.#state,

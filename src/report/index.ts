@@ -19,4 +19,12 @@ export { formatMarkdown, type MarkdownOptions } from './markdown.js';
 export { writeReportFile } from './output-file.js';
 export { formatRunsList, listSavedRuns, type SavedEntry } from './runs-list.js';
 export { isStringClass, redactRecord } from './strings.js';
+export {
+  type ExplainLeak,
+  formatSweep,
+  formatSweepHtml,
+  formatSweepMarkdown,
+  type SweepFinding,
+  sweepFindings,
+} from './sweep.js';
 export { colorFor, formatMatrix, formatRun, type TerminalOptions, verdictLabel } from './terminal.js';

@@ -1,5 +1,5 @@
-// A matrix: the same scenario under several runtimes, one after the other (runs in parallel
-// would share this machine's cores and skew each other's timing), saved as matrix.json.
+// A matrix: the same scenario under several runtimes, one after the other unless asked for
+// parallel jobs (which share the machine's cores), saved as matrix.json; optionally one shard.
 
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -11,13 +11,19 @@ import {
 } from '../runtimes/index.js';
 import { runCommandLine } from './command-line.js';
 import { makePrivateDirectory, makeRunsDirectory, writeJsonAtomically } from './files.js';
-import { type MatrixRecord, RUN_SCHEMA_VERSION, type RunSetHeader } from './result.js';
+import { mapWithJobs } from './pool.js';
+import { type MatrixRecord, RUN_SCHEMA_VERSION, type RunRecord, type RunSetHeader } from './result.js';
 import { checkRunOptions, type RunOptions, runScenario } from './run-scenario.js';
 import { resolveScenario } from './scenario-source.js';
+import { type ShardSpec, shardItems } from './shard.js';
 import { typeScriptNodeArgs } from './typescript.js';
 
 export interface MatrixOptions extends Omit<RunOptions, 'node'> {
   nodes: string[];
+  /** Run only this shard of the (expanded) nodes; the record still lists them all. */
+  shard?: ShardSpec;
+  /** Runs at a time (default 1). */
+  jobs?: number;
   /** Called before each runtime's run starts. */
   onRunStart?: (node: string, index: number) => void;
 }
@@ -40,17 +46,27 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixRecord> {
       options.command ?? `heapdrift matrix ${options.scenario} --node ${options.nodes.join(',')}`,
     ),
     nodes,
+    ...(options.shard ? { shard: options.shard } : {}),
     runs: [],
   };
   const file = join(record.directory, 'matrix.json');
   writeJsonAtomically(file, record);
-  for (const [index, node] of nodes.entries()) {
-    if (options.signal?.aborted) break;
-    options.onRunStart?.(node, index);
-    const run = await runScenario({ ...options, node, command: runCommandLine({ ...options, node }) });
-    record.runs.push(run);
-    writeJsonAtomically(file, record);
-  }
+  const finished: (RunRecord | undefined)[] = [];
+  await mapWithJobs(
+    shardItems(nodes, options.shard),
+    options.jobs ?? 1,
+    async (node, index) => {
+      options.onRunStart?.(node, index);
+      finished[index] = await runScenario({
+        ...options,
+        node,
+        command: runCommandLine({ ...options, node }),
+      });
+      record.runs = finished.filter((run) => run !== undefined);
+      writeJsonAtomically(file, record);
+    },
+    () => options.signal?.aborted ?? false,
+  );
   record.endedAt = new Date().toISOString();
   writeJsonAtomically(file, record);
   return record;

@@ -214,6 +214,8 @@ export interface RunSetHeader<Kind extends string> {
 export interface MatrixRecord extends RunSetHeader<'matrix'> {
   /** The runtimes asked for, in order. */
   nodes: string[];
+  /** Present on a shard (`--shard i/n`): `runs` then holds only that shard's share of `nodes`. */
+  shard?: { index: number; count: number };
   /** The runs, in the order of `nodes`; each is also saved as its own run directory. */
   runs: RunRecord[];
 }

@@ -3,6 +3,7 @@
 // modules themselves are plain `.cjs` files that run unchanged inside Node.js 20–26.
 
 import { fileURLToPath } from 'node:url';
+import { canaryScenarios } from './canaries/index.js';
 
 export type ScenarioExpectation = 'leak' | 'no-leak' | 'runtime-dependent';
 
@@ -34,7 +35,8 @@ export interface ScenarioInfo {
   growingClass?: string;
 }
 
-function scenarioFile(name: string): string {
+/** The `.cjs` file of a built-in scenario, by its path under this folder without the extension. */
+export function scenarioFile(name: string): string {
   return fileURLToPath(new URL(`./${name}.cjs`, import.meta.url));
 }
 
@@ -80,6 +82,7 @@ export const builtinScenarios: ScenarioInfo[] = [
     expectation: 'leak',
     growingClass: 'LeakySession',
   },
+  ...canaryScenarios,
 ];
 
 /** The built-in scenario called `name`, or undefined. */

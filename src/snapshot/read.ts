@@ -79,7 +79,8 @@ async function readFile(path: string, options: ReadOptions): Promise<HeapGraph> 
 
 /**
  * The main thread parses everything but `edges`, which a worker parses at the same time.
- * Undefined when the split did not work out and the file must be read on one thread.
+ * Without a graph when the split did not work out and the file must be read again on one
+ * thread; the plan says which happened and why.
  */
 async function readWithEdgesWorker(
   path: string,

@@ -11,7 +11,7 @@ export interface LeakTestOptions {
   batches?: number;
   /** Calls before measuring starts, for lazy initialisation, caches and JIT tiers (default: `iterations`). */
   warmup?: number;
-  /** Milliseconds the whole measurement may take, warm-up included (default 20,000). */
+  /** Milliseconds the whole measurement may take, warm-up included (default 120,000). */
   timeout?: number;
 }
 
@@ -24,7 +24,7 @@ export interface ResolvedOptions {
 
 export const DEFAULT_ITERATIONS = 100;
 export const DEFAULT_BATCHES = 8;
-export const DEFAULT_TIMEOUT_MS = 20_000;
+export const DEFAULT_TIMEOUT_MS = 120_000;
 /**
  * Fewest calls per batch. Each count comes after an event-loop turn in which the test runner
  * and Node may keep a few objects of their own (measured: up to 13 a batch after warm-up, on Node 20 and 24);

@@ -1,6 +1,7 @@
 // Runs the leak tests' own cases in this process and prints one JSON line per case: what the
 // tests and the flake benchmark check when the cases must run under another Node binary.
-// Usage: node dist/test/helpers/leak-cases-run.js leaking|clean|all
+// Usage: node dist/test/helpers/leak-cases-run.js groups [repeats], groups e.g. leaking,clean
+// (in that order), all of them `repeats` times (default 1)
 
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +19,14 @@ export interface CaseOutcome {
   topClassPerCall: number | null;
   retainerPath: string | null;
   wallMs: number;
+  /** CPU time of the whole process (all threads: V8's GC helpers too) during the measurement. */
   cpuMs: number;
+  /** The measurement's place in its process: the first warms up the measurement itself too. */
+  indexInProcess: number;
   nodeVersion: string;
 }
+
+let measured = 0;
 
 export async function runCase(leakCase: LeakCase, group: CaseOutcome['group']): Promise<CaseOutcome> {
   const { fn, cleanup } = leakCase.make();
@@ -42,6 +48,7 @@ export async function runCase(leakCase: LeakCase, group: CaseOutcome['group']): 
       retainerPath: evidence.explanation?.sample?.retainerPath ?? null,
       wallMs: performance.now() - wallBefore,
       cpuMs: (cpu.user + cpu.system) / 1000,
+      indexInProcess: measured++,
       nodeVersion: process.version,
     };
   } finally {
@@ -49,16 +56,18 @@ export async function runCase(leakCase: LeakCase, group: CaseOutcome['group']): 
   }
 }
 
-async function main(which: string): Promise<void> {
-  const groups: [LeakCase[], CaseOutcome['group']][] = [];
-  if (which === 'leaking' || which === 'all') groups.push([leakingCases, 'leaking']);
-  if (which === 'clean' || which === 'all') groups.push([cleanCases, 'clean']);
-  if (groups.length === 0) throw new Error(`unknown case group ${which}: leaking, clean or all`);
-  for (const [cases, group] of groups) {
-    for (const leakCase of cases) console.log(JSON.stringify(await runCase(leakCase, group)));
+const groups = { leaking: leakingCases, clean: cleanCases } as const;
+
+async function main(which: string, repeats: number): Promise<void> {
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    for (const group of which.split(',')) {
+      if (group !== 'leaking' && group !== 'clean') throw new Error(`unknown case group ${group}`);
+      for (const leakCase of groups[group]) console.log(JSON.stringify(await runCase(leakCase, group)));
+    }
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await main(process.argv[2] ?? 'all');
+// Only with a group named: `node --test dist/test/` (npm test) also runs the files under test/.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url) && process.argv[2]) {
+  await main(process.argv[2], Number(process.argv[3] ?? 1));
 }

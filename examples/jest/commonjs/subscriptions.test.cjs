@@ -8,8 +8,8 @@ expect.extend(leakMatchers);
 
 test('handleRequest does not leak', async () => {
   await expect(() => handleRequest(1)).not.toLeak();
-}, 30_000);
+}, 180_000);
 
 test('handleRequestLeaky does not leak (it does: a listener per call)', async () => {
   await expect(() => handleRequestLeaky(1)).not.toLeak();
-}, 30_000);
+}, 180_000);

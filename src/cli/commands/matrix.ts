@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { formatMatrix, formatRun } from '../../report/index.js';
 import { colorFor } from '../../report/terminal.js';
-import { runMatrix } from '../../run/index.js';
+import { parseShard, runMatrix, shardItems } from '../../run/index.js';
+import { parseCount } from '../flags.js';
 import { action, EXIT_OK, printJson } from '../output.js';
 import {
   addRunFlags,
@@ -20,6 +21,8 @@ import { exitCodeOf } from './run.js';
 interface MatrixFlags extends RunFlags {
   node: string;
   reportOnly?: boolean;
+  shard?: string;
+  jobs?: string;
 }
 
 export function registerMatrix(program: Command): void {
@@ -34,6 +37,8 @@ export function registerMatrix(program: Command): void {
       ),
   )
     .option('--report-only', 'exit 0 whenever every run completed, whatever the verdicts (for demos)')
+    .option('--shard <i/n>', 'run only shard i of n of the versions (join shards with heapdrift merge)')
+    .option('--jobs <n>', 'runs at a time (default 1; parallel runs share the cores, see README)')
     .addHelpText(
       'after',
       `
@@ -53,6 +58,8 @@ async function matrixCommand(scenario: string, scriptArgs: string[], flags: Matr
     .filter(Boolean);
   if (nodes.length === 0)
     throw new UserError('--node: give at least one version, e.g. --node 22.14.0,22.15.0');
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+  const jobs = parseCount(flags.jobs, '--jobs', 1) ?? 1;
   return whileStoppable(async (signal) => {
     let progress = progressPrinter(flags, scenario);
     const color = colorFor(process.stdout);
@@ -60,13 +67,17 @@ async function matrixCommand(scenario: string, scriptArgs: string[], flags: Matr
       ...options,
       scenario,
       nodes,
+      shard,
+      jobs,
       command: commandLine(),
       signal,
       onRunStart: (node) => {
         endProgress(flags);
-        progress = progressPrinter(flags, `${scenario} @ ${node}`);
+        // Parallel runs would fight over one progress line: a line per start instead.
+        if (jobs > 1 && !flags.quiet) process.stderr.write(`matrix: starting ${scenario} @ ${node}\n`);
+        else progress = progressPrinter(flags, `${scenario} @ ${node}`);
       },
-      onEvent: (event) => progress(event),
+      onEvent: (event) => (jobs > 1 ? undefined : progress(event)),
     });
     endProgress(flags);
     if (flags.json) {
@@ -78,7 +89,8 @@ async function matrixCommand(scenario: string, scriptArgs: string[], flags: Matr
       );
     }
     const complete =
-      record.runs.length === record.nodes.length && record.runs.every((run) => run.status === 'complete');
+      record.runs.length === shardItems(record.nodes, shard).length &&
+      record.runs.every((run) => run.status === 'complete');
     if (flags.reportOnly && complete) return EXIT_OK;
     return exitCodeOf(record.runs);
   });

@@ -28,7 +28,7 @@ export function registerRun(program: Command): void {
       )
       .option(
         '--node <version>',
-        'exact version (22.14.0), line (22), lts, latest, system, or a node binary path',
+        'exact version (22.14.0), line (22), semver range (its newest release), lts, latest, system, or a node binary path',
         'system',
       ),
   )

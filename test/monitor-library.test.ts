@@ -1,0 +1,188 @@
+// The monitor as a library, in this process: the OpenTelemetry exporter through the SDK's
+// in-memory exporter and periodic reader; the bounded series' memory; the online rule chain
+// on the shapes it must tell apart; the snapshot quota; and bad options, in code and in the
+// preload's environment variables (one line, exit 2).
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import { UserError } from '../src/errors.js';
+import {
+  BoundedSeries,
+  DEFAULT_RULE_SETTINGS,
+  decideOnline,
+  gatherOnlineEvidence,
+  registerOpenTelemetryMetrics,
+  type SnapshotEvent,
+  startMonitor,
+} from '../src/monitor/index.js';
+import { resolveMonitorOptions } from '../src/monitor/options.js';
+import { SnapshotTaker } from '../src/monitor/snapshot-taker.js';
+import { repositoryRoot } from './helpers/monitor-service.js';
+
+const MIB = 1024 * 1024;
+
+describe('monitor OpenTelemetry exporter', () => {
+  it('exports the gauges and the GC counter through the SDK in-memory exporter', async () => {
+    const monitor = startMonitor({ intervalMs: 20, warmupMs: 0 });
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 });
+    const provider = new MeterProvider({ readers: [reader] });
+    const registered = await registerOpenTelemetryMetrics(monitor, { meterProvider: provider });
+    // Real garbage and a real full collection, until the monitor has read the heap after one.
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const keep: unknown[] = [];
+    for (
+      let round = 0;
+      round < 200 && (monitor.status().heapUsedAfterGc === null || monitor.status().gc.total < 3);
+      round++
+    ) {
+      keep.push(Array.from({ length: 20_000 }, (_, index) => ({ index })));
+      if (keep.length > 4) keep.shift();
+      if (round % 10 === 0) collect();
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await reader.forceFlush();
+    const metrics = exporter
+      .getMetrics()
+      .flatMap((resource) => resource.scopeMetrics.flatMap((scope) => scope.metrics));
+    const byName = new Map(metrics.map((metric) => [metric.descriptor.name, metric]));
+    assert.deepEqual([...byName.keys()].sort(), [...registered.names].sort());
+    const suspected = byName.get('heapdrift.leak.suspected')!;
+    assert.equal(suspected.dataPoints[0]!.value, 0);
+    const spaces = byName.get('heapdrift.heap.space.used')!.dataPoints.map((point) => point.attributes.space);
+    assert.deepEqual(
+      spaces.sort(),
+      getHeapSpaceStatistics()
+        .map((space) => space.space_name)
+        .sort(),
+    );
+    const gcTotal = byName
+      .get('heapdrift.gc.count')!
+      .dataPoints.reduce((sum, point) => sum + (point.value as number), 0);
+    assert.ok(gcTotal >= 3, `${gcTotal} collections counted`);
+    assert.equal(byName.get('heapdrift.gc.count')!.descriptor.unit, '{collection}');
+    registered.unregister();
+    await provider.shutdown();
+    await monitor.stop();
+    assert.ok(keep.length > 0);
+  });
+});
+
+describe('monitor bounded series', () => {
+  it('keeps a fixed number of points over a long run, oldest first, within the horizon', () => {
+    const series = new BoundedSeries({ windowSize: 60, historySize: 60, horizonMs: 6 * 3_600_000 });
+    const footprint = series.footprintBytes;
+    // One reading every 10 s for 100 hours.
+    for (let i = 0; i < 36_000; i++) series.add(i * 10_000, i);
+    const { t, y } = series.points();
+    assert.ok(series.length <= 120, `${series.length} points`);
+    assert.equal(series.footprintBytes, footprint);
+    for (let i = 1; i < t.length; i++) assert.ok(t[i]! > t[i - 1]!);
+    assert.ok(t[0]! >= 359_990 * 1000 - 6 * 3_600_000, 'nothing older than the horizon');
+    assert.equal(y.at(-1), 35_999);
+  });
+});
+
+describe('monitor online rules', () => {
+  const settings = { ...DEFAULT_RULE_SETTINGS, minimumSpanMs: 60_000 };
+  const times = Array.from({ length: 60 }, (_, i) => i * 10_000 + (i % 3) * 700);
+
+  it('calls a floor that rises through major GCs growing', () => {
+    const floor = { t: times, y: times.map((time) => 50 * MIB + time * 40) };
+    const major = { t: times.filter((_, i) => i % 10 === 5), y: [] as number[] };
+    major.y = major.t.map((time) => 50 * MIB + time * 40);
+    const decision = decideOnline(gatherOnlineEvidence(floor, major, settings));
+    assert.equal(decision.verdict, 'growing');
+    assert.equal(decision.rule, 'persistent-growth');
+  });
+
+  it('calls a sawtooth whose major-GC readings stay flat stable (garbage, not growth)', () => {
+    // Promoted garbage climbs 8 MiB between major GCs, which bring the heap back to 50 MiB.
+    const floor = { t: times, y: times.map((_, i) => 50 * MIB + (i % 10) * 0.9 * MIB) };
+    const major = { t: times.filter((_, i) => i % 10 === 0), y: [] as number[] };
+    major.y = major.t.map((_, i) => 50 * MIB + (i % 2) * 100_000);
+    const decision = decideOnline(gatherOnlineEvidence(floor, major, settings));
+    assert.equal(decision.verdict, 'stable');
+    assert.ok(['trend-test', 'magnitude', 'survives-full-gc'].includes(decision.rule), decision.rule);
+  });
+
+  it('calls a start-up that levels off not growing (persistence)', () => {
+    const level = (time: number) => 50 * MIB + 6 * MIB * Math.min(1, time / 300_000);
+    const floor = { t: times, y: times.map(level) };
+    const major = { t: times.filter((_, i) => i % 6 === 3), y: [] as number[] };
+    major.y = major.t.map(level);
+    const decision = decideOnline(gatherOnlineEvidence(floor, major, settings));
+    assert.notEqual(decision.verdict, 'growing', decision.reason);
+  });
+
+  it('needs readings after three major GCs before it can call growth', () => {
+    const floor = { t: times, y: times.map((time) => 50 * MIB + time * 40) };
+    const major = { t: [times[5]!, times[40]!], y: [50 * MIB, 60 * MIB] };
+    const decision = decideOnline(gatherOnlineEvidence(floor, major, settings));
+    assert.equal(decision.verdict, 'inconclusive');
+    assert.equal(decision.rule, 'survives-full-gc');
+  });
+});
+
+describe('monitor snapshot quota', () => {
+  it('refuses a snapshot that would pass the disk quota, and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heapdrift-quota-'));
+    try {
+      const options = resolveMonitorOptions({ snapshots: { dir, maxBytes: 64 * 1024, count: 2 } }).snapshots!;
+      const events: SnapshotEvent[] = [];
+      const taker = new SnapshotTaker(options, (event) => events.push(event));
+      taker.onSuspicion();
+      for (let i = 0; i < 100 && events.length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      await taker.stop();
+      assert.equal(events[0]?.type, 'skipped');
+      assert.match((events[0] as { reason: string }).reason, /disk quota/);
+      const leftovers = readdirSync(dir, { recursive: true }).filter((name) =>
+        String(name).endsWith('.heapsnapshot'),
+      );
+      assert.deepEqual(leftovers, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('monitor bad options', () => {
+  it('names the option in a UserError', () => {
+    assert.throws(
+      () => startMonitor({ intervalMs: -5 }),
+      (error: unknown) =>
+        error instanceof UserError &&
+        error.code === 'ERR_HEAPDRIFT_MONITOR_OPTION' &&
+        /option intervalMs must be a positive number, got -5/.test(error.message),
+    );
+  });
+
+  it('the preload prints one line naming the variable and exits 2', () => {
+    const result = spawnSync(process.execPath, ['--import', 'heapdrift/monitor/register', '-e', '0'], {
+      cwd: repositoryRoot,
+      env: { ...process.env, HEAPDRIFT_MONITOR_INTERVAL_MS: 'soon' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(result.status, 2);
+    assert.equal(
+      result.stderr,
+      'heapdrift monitor: HEAPDRIFT_MONITOR_INTERVAL_MS="soon" is not a number ≥ 0 (sampling interval (default 10000))\n',
+    );
+    assert.equal(existsSync(join(repositoryRoot, 'soon')), false);
+  });
+});

@@ -1,0 +1,97 @@
+// The monitor as a preload in a real service: `node --import heapdrift/monitor/register`
+// (options from HEAPDRIFT_MONITOR_* variables) on Node 24 in the example service with its
+// own monitor off and the leak on. It must print its events on stderr, take a snapshot
+// series (files 0600 in a 0700 directory, within the quota), and analyse it in a child into
+// a run record that `heapdrift report` renders, naming the growing class.
+//
+// Bounds come from the rule (see monitor-service.test.ts): warm-up 20 s, minimum span 30
+// intervals of 250 ms, three confirmations; then 7 snapshots 500 ms apart and their analysis.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  driveLoad,
+  type RunningService,
+  repositoryRoot,
+  startService,
+  TEST_NODE_ARGS,
+} from './helpers/monitor-service.js';
+import { nodeBinary } from './helpers/node-binaries.js';
+
+const BOUND_MS = 240_000;
+const SNAPSHOTS = 7;
+const QUOTA_BYTES = 600 * 1024 * 1024;
+
+describe('monitor preload', { timeout: BOUND_MS + 60_000 }, () => {
+  let service: RunningService;
+  let load: ReturnType<typeof driveLoad>;
+  let snapshotDir: string;
+
+  before(async () => {
+    snapshotDir = mkdtempSync(join(tmpdir(), 'heapdrift-monitor-test-'));
+    service = await startService(
+      nodeBinary('24.21.0'),
+      {
+        MONITOR: 'off',
+        LEAK: '1',
+        LEAK_ENTRIES: '1000',
+        HEAPDRIFT_MONITOR_INTERVAL_MS: '250',
+        HEAPDRIFT_MONITOR_WARMUP_MS: '20000',
+        HEAPDRIFT_MONITOR_SNAPSHOTS_DIR: join(snapshotDir, 'series'),
+        HEAPDRIFT_MONITOR_SNAPSHOTS_COUNT: String(SNAPSHOTS),
+        HEAPDRIFT_MONITOR_SNAPSHOTS_EVERY_MS: '500',
+        HEAPDRIFT_MONITOR_SNAPSHOTS_MAX_BYTES: String(QUOTA_BYTES),
+        HEAPDRIFT_MONITOR_SNAPSHOTS_KEEP: '1',
+      },
+      [...TEST_NODE_ARGS, '--import', 'heapdrift/monitor/register'],
+    );
+    load = driveLoad(service.url('/work'), BOUND_MS);
+  });
+
+  after(async () => {
+    load?.stop();
+    await service?.stop();
+    if (snapshotDir) rmSync(snapshotDir, { recursive: true, force: true });
+  });
+
+  it('prints events on stderr and analyses a snapshot series naming the growing class', async () => {
+    const deadline = Date.now() + BOUND_MS;
+    const finished = () => /snapshot series (analysed|failed)/.test(service.stderr());
+    while (!finished() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    load.stop();
+    const lines = service.stderr().trim().split('\n');
+    const text = lines.join('\n');
+    assert.match(lines[0]!, /^heapdrift monitor: watching pid \d+ \(Node v24\.21\.0\) every 250 ms$/);
+    assert.ok(
+      lines.some((line) => /^heapdrift monitor: leak suspected: heap used after GC grows \+/.test(line)),
+      text,
+    );
+    const analysed = lines.find((line) => line.startsWith('heapdrift monitor: snapshot series analysed'));
+    assert.ok(analysed, text);
+    assert.match(analysed, /growing classes: [^;]*LeakedSession/);
+    const seriesDir = analysed.split('report: heapdrift report ')[1]!;
+    assert.equal(statSync(seriesDir).mode & 0o777, 0o700);
+    const files = readdirSync(seriesDir);
+    assert.equal(files.filter((file) => file.endsWith('.heapsnapshot')).length, SNAPSHOTS);
+    let total = 0;
+    for (const file of files) {
+      const stat = statSync(join(seriesDir, file));
+      assert.equal(stat.mode & 0o777, 0o600, `${file} is 0600`);
+      total += stat.size;
+    }
+    assert.ok(total <= QUOTA_BYTES, `${total} bytes within the ${QUOTA_BYTES} quota`);
+    const record = JSON.parse(readFileSync(join(seriesDir, 'run.json'), 'utf8'));
+    assert.equal(record.kind, 'run');
+    assert.equal(record.runtime.version, '24.21.0');
+    const report = execFileSync(process.execPath, ['dist/src/cli/main.js', 'report', seriesDir], {
+      cwd: repositoryRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    assert.match(report, /LeakedSession/);
+  });
+});
