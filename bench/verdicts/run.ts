@@ -5,7 +5,7 @@
 // counts after a forced GC, which CPU contention slows but does not change.
 
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     'limit-case': { type: 'string', default: 'audit-trail' },
     node: { type: 'string', default: 'system' },
     output: { type: 'string', default: 'verdicts' },
+    /** Earlier outcomes (.jsonl files of this script) to table with this run's, e.g. long limit runs. */
+    include: { type: 'string', default: '' },
   },
 });
 
@@ -48,7 +50,7 @@ export interface RunPlan {
 const allCases = readdirSync(corpusDir)
   .filter((file) => file.endsWith('.cjs'))
   .map((file) => file.replace(/\.cjs$/, ''));
-const cases = values.cases ? values.cases.split(',') : allCases;
+const cases = values.cases === 'none' ? [] : values.cases ? values.cases.split(',') : allCases;
 for (const name of cases) if (!allCases.includes(name)) throw new Error(`no corpus case ${name}`);
 const expectationOf = (name: string) => (name.startsWith('control-') ? 'no-leak' : 'leak');
 
@@ -79,7 +81,17 @@ const progressFile = join(resultsDir, `${values.output}.jsonl`);
 writeFileSync(progressFile, '');
 const machine = describeMachine();
 const startedAt = new Date();
-const outcomes: RunOutcome[] = [];
+const included = values
+  .include!.split(',')
+  .filter(Boolean)
+  .flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as RunOutcome),
+  );
+const outcomes: RunOutcome[] = [...included];
 const parallel = Number(values.parallel);
 console.log(`${plans.length} runs, ${parallel} at a time; progress in ${progressFile}`);
 
@@ -104,6 +116,9 @@ const header = [
   '',
   `- Date: ${startedAt.toISOString()} – ${endedAt.toISOString()}`,
   `- Command: \`npm run bench:verdicts -- ${process.argv.slice(2).join(' ')}\` (Node ${values.node}, ${parallel} runs at a time)`,
+  ...(included.length > 0
+    ? [`- ${included.length} outcomes taken from earlier runs of this script: ${values.include}`]
+    : []),
   `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB; 1-minute load average ${machine.loadAverage} at start, ${currentLoadAverage()} at end (shared machine: wall times are noisy)`,
   '- Each run is `heapdrift run bench/verdicts/corpus/<case>.cjs` with the default schedule (12 snapshots, every 100',
   "  iterations for iteration modules, every 2 s for scripts); time to verdict is the run's wall time.",

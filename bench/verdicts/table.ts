@@ -50,7 +50,7 @@ export function limitTable(outcomes: RunOutcome[]): string[] {
   ];
   const sorted = [...limited].sort((a, b) => a.limit!.localeCompare(b.limit!) || a.every! - b.every!);
   for (const run of sorted) {
-    const leaked = run.iterations === null ? null : Math.floor(run.iterations / run.every!);
+    const leaked = leakedObjects(run);
     const perMinute = leaked === null ? '-' : ((leaked / run.wallSeconds) * 60).toFixed(1);
     lines.push(
       `| ${run.limit} | ${run.every} | ${run.iterations ?? '-'} | ${leaked ?? '-'} | ${perMinute} | ${run.verdict} |`,
@@ -62,11 +62,17 @@ export function limitTable(outcomes: RunOutcome[]): string[] {
     const smallest = found.at(-1);
     lines.push(
       smallest
-        ? `- ${limit}: smallest rate found, one object per ${smallest.every} calls (${Math.floor((smallest.iterations ?? 0) / smallest.every!)} objects over the run)`
+        ? `- ${limit}: smallest rate found, one object per ${smallest.every} calls (${leakedObjects(smallest)} objects over the run)`
         : `- ${limit}: no rate tried was found`,
     );
   }
   return lines;
+}
+
+/** Objects a run of the limit case leaked: calls 0, N, 2N, … below its iteration count. */
+function leakedObjects(run: RunOutcome): number | null {
+  if (run.iterations === null || run.every === undefined) return null;
+  return run.iterations > 0 ? Math.floor((run.iterations - 1) / run.every) + 1 : 0;
 }
 
 function tally(verdicts: string[]): string {
