@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { canaryScenarios } from '../src/scenarios/canaries/index.js';
 import { builtinScenarios, findScenario } from '../src/scenarios/index.js';
 import { nodeBinary } from './helpers/node-binaries.js';
 
@@ -145,11 +146,12 @@ async function probe(version: string, scenarioName: string, options: ProbeOption
 }
 
 describe('scenario registry', () => {
-  it('lists the four built-ins with existing files and sane defaults', () => {
+  it('lists the built-ins (four, then the runtime canaries) with existing files and sane defaults', () => {
     assert.deepEqual(
       builtinScenarios.map((scenario) => scenario.name),
-      ['retained-maps', 'churn-objects', 'bounded-cache', 'map-leak'],
+      ['retained-maps', 'churn-objects', 'bounded-cache', 'map-leak', ...canaryScenarios.map((c) => c.name)],
     );
+    assert.ok(canaryScenarios.length >= 3, 'the knowledge base canaries are built in');
     for (const scenario of builtinScenarios) {
       assert.ok(existsSync(scenario.file), scenario.file);
       assert.ok(scenario.defaults.snapshots >= 12, scenario.name);
