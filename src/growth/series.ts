@@ -67,6 +67,28 @@ export class SeriesBuilder {
   evidence(y: number[], metric: MetricName, extra: VerdictOptions = {}): SeriesEvidence {
     return gatherEvidence(this.measured(y), { ...this.verdictOptions, ...extra, kind: METRIC_KINDS[metric] });
   }
+
+  /**
+   * Evidence of a structure's series without the samples where it was absent after it first
+   * appeared (`count` 0): its objects were then keyed under another path (the shortest path
+   * changes when, say, a timer list is reordered), which is not a measurement of 0.
+   */
+  presentEvidence(
+    y: number[],
+    count: number[],
+    metric: MetricName,
+    extra: VerdictOptions = {},
+  ): SeriesEvidence {
+    const first = count.findIndex((value) => value > 0);
+    const keep = count.map((value, index) => first < 0 || index < first || value > 0);
+    if (keep.every(Boolean)) return this.evidence(y, metric, extra);
+    const subset = this.over(this.samples.filter((_, index) => keep[index]));
+    return subset.evidence(
+      y.filter((_, index) => keep[index]),
+      metric,
+      extra,
+    );
+  }
 }
 
 export function worstVerdict(verdicts: SeriesVerdict['verdict'][]): SeriesVerdict['verdict'] {
