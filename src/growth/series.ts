@@ -20,6 +20,12 @@ export const METRIC_KINDS: Record<MetricName, MetricKind> = {
   count: 'count',
 };
 
+/**
+ * Absences of a structure count as gaps (another path reached its objects) only when they are
+ * rare: at most one in this many samples after it first appeared.
+ */
+export const ABSENCES_PER_GAP = 4;
+
 /** One snapshot of the run as the tracker knows it. */
 export interface TrackSample {
   snapshotIndex: number;
@@ -81,7 +87,10 @@ export class SeriesBuilder {
   ): SeriesEvidence {
     const first = count.findIndex((value) => value > 0);
     const keep = count.map((value, index) => first < 0 || index < first || value > 0);
-    if (keep.every(Boolean)) return this.evidence(y, metric, extra);
+    const gaps = keep.filter((kept) => !kept).length;
+    // Absent often, it comes and goes (a request in flight): then its zeros are measurements.
+    const rare = gaps * ABSENCES_PER_GAP <= count.length - Math.max(first, 0);
+    if (gaps === 0 || !rare) return this.evidence(y, metric, extra);
     const subset = this.over(this.samples.filter((_, index) => keep[index]));
     return subset.evidence(
       y.filter((_, index) => keep[index]),
