@@ -10,14 +10,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeDominators, summarizeClasses } from '../src/analysis/index.js';
+import { GcReadings } from '../src/monitor/gc-readings.js';
+import { GcWatch } from '../src/monitor/gc-watch.js';
+import {
+  BoundedSeries,
+  DEFAULT_RULE_SETTINGS,
+  decideOnline,
+  gatherOnlineEvidence,
+  readMemorySample,
+} from '../src/monitor/index.js';
 import { readHeapSnapshot } from '../src/snapshot/index.js';
 import { driveLoad, fetchJson, repositoryRoot, startService } from '../test/helpers/monitor-service.js';
+import { formatResults } from './format-results.js';
 import { currentLoadAverage, describeMachine } from './machine.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const ROUND_MS = Number(process.env.ROUND_MS ?? 30_000);
 const WARM_MS = 5_000;
 const CONCURRENCY = 4;
+/** A fixed offered load, so both sides do the same work per second (a free-running load's
+ * CPU per request swings with its throughput on a busy machine). */
+const RATE = Number(process.env.RATE ?? 150);
 
 interface Stats {
   requests: number;
@@ -40,7 +53,7 @@ async function measureRound(round: number, monitor: boolean): Promise<Round> {
     const loadAverage = currentLoadAverage();
     const before = await fetchJson<Stats>(service.url('/stats'));
     const started = performance.now();
-    await driveLoad(service.url('/work'), ROUND_MS, CONCURRENCY).done;
+    await driveLoad(service.url('/work'), ROUND_MS, CONCURRENCY, RATE).done;
     const elapsed = performance.now() - started;
     const after = await fetchJson<Stats>(service.url('/stats'));
     const requests = after.requests - before.requests;
@@ -84,6 +97,65 @@ async function monitorFootprint(): Promise<{
   }
 }
 
+/**
+ * The monitor's own CPU, measured directly (process CPU time, which a busy machine disturbs
+ * far less than wall time): one interval's work with full series, and the added cost per
+ * garbage collection of the GC observer and profiler, from an allocation loop run with and
+ * without them in alternation.
+ */
+function directCost(): { tickMicroseconds: number; perGcMicroseconds: number; gcs: number } {
+  const floor = new BoundedSeries({ windowSize: 60, historySize: 60, horizonMs: 6 * 3_600_000 });
+  const major = new BoundedSeries({ windowSize: 60, historySize: 60, horizonMs: 6 * 3_600_000 });
+  for (let i = 0; i < 1000; i++) {
+    floor.add(i * 10_000, 50e6 + Math.sin(i) * 1e6);
+    if (i % 5 === 0) major.add(i * 10_000, 50e6 + Math.cos(i) * 1e5);
+  }
+  const readings = new GcReadings();
+  const ticks = 500;
+  const tickStart = process.cpuUsage();
+  for (let i = 0; i < ticks; i++) {
+    readMemorySample(i);
+    readings.take();
+    decideOnline(
+      gatherOnlineEvidence(floor.points(), major.points(), { ...DEFAULT_RULE_SETTINGS, minimumSpanMs: 0 }),
+    );
+  }
+  const tickCpu = process.cpuUsage(tickStart);
+  readings.stop();
+  const allocate = () => {
+    let keep: unknown[] = [];
+    for (let i = 0; i < 400_000; i++) {
+      keep.push({ i, text: `x${i}` });
+      if (keep.length > 50_000) keep = [];
+    }
+    return keep.length;
+  };
+  let withCpu = 0;
+  let withoutCpu = 0;
+  let gcs = 0;
+  for (let round = 0; round < 10; round++) {
+    for (const watched of round % 2 === 0 ? [true, false] : [false, true]) {
+      const watch = watched ? new GcWatch() : null;
+      const profiler = watched ? new GcReadings() : null;
+      const start = process.cpuUsage();
+      allocate();
+      const used = process.cpuUsage(start);
+      const cpu = used.user + used.system;
+      if (watched) {
+        gcs += profiler!.take().collections;
+        withCpu += cpu;
+      } else withoutCpu += cpu;
+      watch?.stop();
+      profiler?.stop();
+    }
+  }
+  return {
+    tickMicroseconds: (tickCpu.user + tickCpu.system) / ticks,
+    perGcMicroseconds: (withCpu - withoutCpu) / Math.max(1, gcs),
+    gcs,
+  };
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -110,6 +182,7 @@ async function main(): Promise<void> {
     }
   }
   const footprint = await monitorFootprint();
+  const direct = directCost();
   const side = (monitor: boolean) => rounds.filter((round) => round.monitor === monitor);
   const cpuOn = median(side(true).map((round) => round.cpuMicrosecondsPerRequest));
   const cpuOff = median(side(false).map((round) => round.cpuMicrosecondsPerRequest));
@@ -128,7 +201,7 @@ async function main(): Promise<void> {
     `Measured ${new Date().toISOString()} on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}.`,
     `Load average (1 min) at start ${machine.loadAverage}, at end ${currentLoadAverage()}: the machine is shared, so CPU time per request is the measure, not throughput.`,
     '',
-    `${ROUNDS} rounds; each round runs the example service (examples/monitor-service/server.mjs) once with the monitor (default 10 s interval, Prometheus collector registered, not scraped) and once without (MONITOR=off), in alternating order; each run gets ${WARM_MS / 1000} s of warm-up load, then ${ROUND_MS / 1000} s measured, ${CONCURRENCY} keep-alive clients over loopback (examples/monitor-service/load.mjs).`,
+    `${ROUNDS} rounds; each round runs the example service (examples/monitor-service/server.mjs) once with the monitor (default 10 s interval, Prometheus collector registered, not scraped) and once without (MONITOR=off), in alternating order; each run gets ${WARM_MS / 1000} s of warm-up load, then ${ROUND_MS / 1000} s measured at a fixed ${RATE} requests/s from ${CONCURRENCY} keep-alive clients over loopback (examples/monitor-service/load.mjs --rate).`,
     '',
     '| round | monitor | requests | requests/s | CPU µs/request | load avg |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -142,11 +215,14 @@ async function main(): Promise<void> {
     `| CPU µs/request | ${cpuOff.toFixed(1)} | ${cpuOn.toFixed(1)} | ${percentChange(cpuOn, cpuOff)} (median of paired rounds: ${(pairedCpu * 100).toFixed(2)} %) |`,
     `| requests/s | ${rateOff.toFixed(0)} | ${rateOn.toFixed(0)} | ${percentChange(rateOn, rateOff)} |`,
     '',
+    `Direct cost (process CPU time): one interval's work (a memory sample, the GC profiler's readings, the rules on full series of ${60 + 60} points) takes ${direct.tickMicroseconds.toFixed(0)} µs, i.e. ${((direct.tickMicroseconds / 10_000_000) * 100).toFixed(4)} % of one core at the 10 s interval; the GC observer and profiler add ${direct.perGcMicroseconds.toFixed(1)} µs per garbage collection (${direct.gcs} collections measured in an allocation loop run alternately with and without them; a negative value is noise).`,
+    '',
     `Monitor's own memory: ${(footprint.retainedBytes / 1024).toFixed(1)} KiB retained by the HeapMonitor (from a heap snapshot after ${footprint.evaluations} evaluations at a 10 ms interval, its series full); of it ${(footprint.seriesBytes / 1024).toFixed(1)} KiB of fixed-size series arrays.`,
     '',
   ];
   const file = join(repositoryRoot, 'bench/results/monitor-overhead.md');
   writeFileSync(file, lines.join('\n'));
+  formatResults([file]);
   process.stdout.write(lines.join('\n'));
   process.stderr.write(`written ${file}\n`);
 }

@@ -75,7 +75,7 @@ function writeResults(): void {
     `- Date: ${started.toISOString()}`,
     `- Command: \`npm run bench:testing -- ${runs} ${runtimes.join(',')} ${groups} ${runsPerProcess}\``,
     `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB; 1-minute load average ${machine.loadAverage} at start, ${machine.loadAverageAtEnd} at the end`,
-    `- ${runsPerProcess === 1 ? 'Each run is a fresh process' : `Runs share processes, ${runsPerProcess} to a process,`} running the cases of test/helpers/leak-cases.ts (${groups.replace(',', ', then ')}) with \`measureLeak(fn)\` and default options (8 batches of 100 calls after 100 warm-up calls); ${outcomes.length} judgements so far.`,
+    `- ${runsPerProcess === 1 ? 'Each run is a fresh process' : `Runs share processes, ${runsPerProcess} to a process,`} running the cases of test/helpers/leak-cases.ts (${groups.replace(',', ', then ')}) with \`measureLeak(fn)\` and default options (8 batches of 100 calls after 100 warm-up calls); ${outcomes.length} judgements.`,
     '- Wrong: a clean case judged growing, or a leak not judged growing. CPU: user + system time of the whole',
     "  process (all threads) during the judgement; wall time depends on the machine's load, CPU time much less.",
     '',

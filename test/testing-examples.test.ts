@@ -60,7 +60,7 @@ describe('examples/node-test', () => {
       const { status, stdout } = run(nodeBinary(version), [
         '--test',
         '--test-reporter=tap',
-        'examples/node-test/',
+        'examples/node-test/subscriptions.test.mjs',
       ]);
       assert.equal(status, 1, stdout);
       assert.match(stdout, new RegExp(`^ok 1 - ${passing}$`, 'm'));

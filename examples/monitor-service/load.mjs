@@ -1,5 +1,6 @@
 // A steady loopback load for the example service: N concurrent keep-alive clients request a
-// path until a request count or a duration is reached, then print one JSON summary line.
+// path until a request count or a duration is reached (at most --rate requests per second in
+// all, when given), then print one JSON summary line.
 //
 //   node examples/monitor-service/load.mjs http://127.0.0.1:3000/work --concurrency 4 --duration 30000
 
@@ -12,6 +13,7 @@ const { positionals, values } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     duration: { type: 'string', default: '10000' },
     requests: { type: 'string', default: String(Number.MAX_SAFE_INTEGER) },
+    rate: { type: 'string', default: '0' },
   },
 });
 const target = new URL(positionals[0] ?? 'http://127.0.0.1:3000/work');
@@ -22,6 +24,11 @@ if (target.hostname !== '127.0.0.1' && target.hostname !== 'localhost' && target
 const concurrency = Number(values.concurrency);
 const durationMs = Number(values.duration);
 const maximumRequests = Number(values.requests);
+const rate = Number(values.rate);
+if (!Number.isFinite(rate) || rate < 0) {
+  process.stderr.write('load.mjs: --rate must be a number of requests per second ≥ 0\n');
+  process.exit(2);
+}
 for (const [name, value] of Object.entries({ concurrency, durationMs, maximumRequests })) {
   if (!Number.isFinite(value) || value <= 0) {
     process.stderr.write(`load.mjs: --${name} must be a positive number\n`);
@@ -55,7 +62,12 @@ function once() {
 
 async function client() {
   while (sent < maximumRequests && performance.now() - started < durationMs) {
+    // With a rate, request n is not sent before its time slot: the same work per second
+    // whatever the service's speed (as long as it keeps up).
+    const due = rate > 0 ? started + (sent / rate) * 1000 : 0;
     sent++;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     await once();
   }
 }

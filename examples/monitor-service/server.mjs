@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import { preloadSettings, registerPrometheusMetrics, startMonitor } from 'heapdrift/monitor';
 import client from 'prom-client';
 
-const leakEntries = Number(process.env.LEAK_ENTRIES ?? 2000);
+const leakEntries = Number(process.env.LEAK_ENTRIES ?? 200);
 let leaking = process.env.LEAK === '1';
 let requests = 0;
 

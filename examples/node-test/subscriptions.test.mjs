@@ -1,4 +1,4 @@
-// Run: node --test examples/node-test/   (one test passes, one fails: it leaks)
+// Run: node --test examples/node-test/subscriptions.test.mjs   (one test passes, one fails: it leaks)
 import { test } from 'node:test';
 import { expectNoLeak } from 'heapdrift/testing';
 import { handleRequest, handleRequestLeaky } from './subscriptions.mjs';

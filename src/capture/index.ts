@@ -21,4 +21,11 @@ export type {
   StoppingEvent,
 } from './events.js';
 export { isOutOfMemory } from './exit-reason.js';
+export {
+  InspectorSession,
+  SnapshotTimeoutError,
+  TargetGoneError,
+  type TargetHeap,
+} from './inspector.js';
+export { type InspectorTarget, isLoopback, resolveInspectorTarget } from './inspector-target.js';
 export type { CaptureOptions } from './options.js';

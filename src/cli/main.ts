@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { HEAPDRIFT_VERSION } from '../version.js';
+import { registerAttach } from './commands/attach.js';
 import { registerBisect } from './commands/bisect.js';
 import { registerDiff } from './commands/diff.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -15,6 +16,7 @@ import { registerRetainers } from './commands/retainers.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerRuntimes } from './commands/runtimes.js';
+import { registerSeries } from './commands/series.js';
 import { registerSummary } from './commands/summary.js';
 import { registerSweep } from './commands/sweep.js';
 import { EXIT_ERROR, usageErrorLine } from './output.js';
@@ -40,6 +42,8 @@ registerRuntimes(program);
 registerSummary(program);
 registerReport(program);
 registerRuns(program);
+registerSeries(program);
+registerAttach(program);
 registerDoctor(program);
 registerSweep(program);
 registerMerge(program);

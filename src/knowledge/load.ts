@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
-import { parseRecord } from '../report/load.js';
+import { isSingleRun, parseRecord } from '../report/load.js';
 import type { BisectRecord, MatrixRecord } from '../run/result.js';
 import { type KnowledgeEntry, parseEntry } from './schema.js';
 
@@ -51,7 +51,7 @@ function loadMeasurement(file: string): MeasurementRecord {
       'ERR_HEAPDRIFT_KNOWLEDGE',
     );
   const record = parseRecord(file, readFileSync(file, 'utf8'));
-  if (record.kind === 'run')
+  if (isSingleRun(record))
     throw new UserError(
       `${file}: a measurement must be a matrix or bisect record`,
       'ERR_HEAPDRIFT_KNOWLEDGE',

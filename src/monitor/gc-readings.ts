@@ -1,8 +1,9 @@
 // Exact heap readings after each garbage collection, from V8's GC profiler (v8.GCProfiler,
 // Node 18.15+): used heap right after every collection and after every mark-compact. A
 // PerformanceObserver callback runs later, once the service has allocated again (MBs under
-// load), so its readings would include fresh garbage. One profiler per interval, swapped at
-// each tick, so what it holds stays bounded.
+// load), so its readings would include fresh garbage. The profiler keeps a JSON record per
+// collection until stopped, so it is swapped at least every second (`drain`) and only the
+// interval's floor and last major reading are kept.
 
 import { GCProfiler } from 'node:v8';
 
@@ -20,27 +21,37 @@ interface ProfiledCollection {
   afterGC: { heapStatistics: { usedHeapSize: number } };
 }
 
+/** The profiler is swapped at least this often, so the records it holds stay few. */
+export const DRAIN_INTERVAL_MS = 1000;
+
 export class GcReadings {
   #profiler = new GCProfiler();
+  #pending: IntervalReadings = { collections: 0, floor: undefined, afterMajor: undefined };
 
   constructor() {
     this.#profiler.start();
   }
 
-  /** The readings since the previous call (or the start); starts a fresh interval. */
-  take(): IntervalReadings {
+  /** Folds the collections profiled so far into the interval's readings. */
+  drain(): void {
     const data = this.#profiler.stop() as unknown as { statistics?: ProfiledCollection[] } | undefined;
     this.#profiler = new GCProfiler();
     this.#profiler.start();
-    const statistics = data?.statistics ?? [];
-    let floor: number | undefined;
-    let afterMajor: number | undefined;
-    for (const collection of statistics) {
+    const pending = this.#pending;
+    for (const collection of data?.statistics ?? []) {
       const used = collection.afterGC.heapStatistics.usedHeapSize;
-      floor = floor === undefined ? used : Math.min(floor, used);
-      if (collection.gcType === 'MarkSweepCompact') afterMajor = used;
+      pending.collections++;
+      pending.floor = pending.floor === undefined ? used : Math.min(pending.floor, used);
+      if (collection.gcType === 'MarkSweepCompact') pending.afterMajor = used;
     }
-    return { collections: statistics.length, floor, afterMajor };
+  }
+
+  /** The readings since the previous call (or the start); starts a fresh interval. */
+  take(): IntervalReadings {
+    this.drain();
+    const readings = this.#pending;
+    this.#pending = { collections: 0, floor: undefined, afterMajor: undefined };
+    return readings;
   }
 
   stop(): void {

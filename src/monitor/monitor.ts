@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { BoundedSeries } from './bounded-series.js';
-import { GcReadings } from './gc-readings.js';
+import { DRAIN_INTERVAL_MS, GcReadings } from './gc-readings.js';
 import { type GcCounts, GcWatch } from './gc-watch.js';
 import { type MonitorOptions, type ResolvedMonitorOptions, resolveMonitorOptions } from './options.js';
 import {
@@ -77,6 +77,7 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
   readonly #readings = new GcReadings();
   readonly #gc: GcWatch;
   readonly #timer: NodeJS.Timeout;
+  readonly #drainTimer: NodeJS.Timeout | null;
   readonly #snapshots: SnapshotTaker | null;
   #lastSample: MemorySample | null = null;
   #lastAfterGc: number | null = null;
@@ -105,6 +106,11 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
     this.#gc = new GcWatch();
     this.#timer = setInterval(() => this.#tick(), this.options.intervalMs);
     this.#timer.unref();
+    this.#drainTimer =
+      this.options.intervalMs > DRAIN_INTERVAL_MS
+        ? setInterval(() => this.#readings.drain(), DRAIN_INTERVAL_MS)
+        : null;
+    this.#drainTimer?.unref();
     this.#lastSample = readMemorySample(0);
   }
 
@@ -130,6 +136,7 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#timer);
+    if (this.#drainTimer) clearInterval(this.#drainTimer);
     this.#gc.stop();
     this.#readings.stop();
     await this.#snapshots?.stop();

@@ -14,7 +14,14 @@ export {
 export { type ChartGroup, type ChartLine, chartGroups } from './chart-groups.js';
 export { formatHtml, type HtmlOptions } from './html.js';
 export { formatJson } from './json.js';
-export { type LoadedReport, loadReport, parseRecord, reportRuns, type SavedRecord } from './load.js';
+export {
+  isSingleRun,
+  type LoadedReport,
+  loadReport,
+  parseRecord,
+  reportRuns,
+  type SavedRecord,
+} from './load.js';
 export { formatMarkdown, type MarkdownOptions } from './markdown.js';
 export { writeReportFile } from './output-file.js';
 export { formatRunsList, listSavedRuns, type SavedEntry } from './runs-list.js';

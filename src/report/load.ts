@@ -24,6 +24,12 @@ export interface LoadedReport {
 }
 
 const RECORD_FILES = ['run.json', 'matrix.json', 'bisect.json'] as const;
+const RECORD_KINDS: readonly SavedRecord['kind'][] = ['run', 'series', 'attach', 'matrix', 'bisect'];
+
+/** A record of one judged series of snapshots: a run, a `series` or an `attach`. */
+export function isSingleRun(record: SavedRecord): record is RunRecord {
+  return record.kind !== 'matrix' && record.kind !== 'bisect';
+}
 
 /** The record file inside a saved directory, or the file itself when given one. */
 export function findRecordFile(path: string): string {
@@ -66,7 +72,7 @@ export function parseRecord(file: string, text: string): SavedRecord {
     );
   if (candidate.schemaVersion < 1)
     throw new UserError(`${file}: unknown schemaVersion ${candidate.schemaVersion}`, 'ERR_HEAPDRIFT_RECORD');
-  if (candidate.kind !== 'run' && candidate.kind !== 'matrix' && candidate.kind !== 'bisect')
+  if (!RECORD_KINDS.includes(candidate.kind as SavedRecord['kind']))
     throw new UserError(
       `${file}: unknown record kind ${JSON.stringify(candidate.kind)}`,
       'ERR_HEAPDRIFT_RECORD',
@@ -77,8 +83,10 @@ export function parseRecord(file: string, text: string): SavedRecord {
 export function describeRecord(record: SavedRecord, file: string): LoadedReport {
   switch (record.kind) {
     case 'run':
+    case 'series':
+    case 'attach':
       return {
-        kind: 'run',
+        kind: record.kind,
         file,
         record,
         runs: [record],
@@ -134,7 +142,7 @@ function matrixIncompleteReason(record: MatrixRecord): string | null {
  * version (it made them in search order, which reads as noise).
  */
 export function reportRuns(record: SavedRecord): RunRecord[] {
-  if (record.kind === 'run') return [record];
+  if (isSingleRun(record)) return [record];
   if (record.kind === 'matrix') return record.runs;
   return [...record.runs].sort((a, b) => compareVersionTexts(a.runtime.version, b.runtime.version));
 }

@@ -48,7 +48,13 @@ export function formatMarkdown(loaded: LoadedReport, options: MarkdownOptions = 
 }
 
 function title(loaded: LoadedReport): string {
-  const what = { run: 'run', matrix: 'matrix across Node.js versions', bisect: 'bisection' }[loaded.kind];
+  const what = {
+    run: 'run',
+    series: 'series of existing snapshots',
+    attach: 'attached process',
+    matrix: 'matrix across Node.js versions',
+    bisect: 'bisection',
+  }[loaded.kind];
   return `# heapdrift: \`${loaded.scenario}\` (${what})`;
 }
 

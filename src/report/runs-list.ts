@@ -8,12 +8,12 @@ import pc from 'picocolors';
 import { UserError } from '../errors.js';
 import { table } from '../format/index.js';
 import type { RunRecord } from '../run/result.js';
-import { describeRecord, findRecordFile, parseRecord } from './load.js';
+import { describeRecord, findRecordFile, parseRecord, type SavedRecord } from './load.js';
 import { verdictLabel } from './terminal.js';
 
 export interface SavedEntry {
   directory: string;
-  kind: 'run' | 'matrix' | 'bisect' | 'unreadable';
+  kind: SavedRecord['kind'] | 'unreadable';
   startedAt: string | null;
   scenario: string | null;
   /** Node.js versions, in the record's order. */
@@ -59,6 +59,8 @@ function savedEntry(directory: string): SavedEntry {
   const base = { directory, kind: record.kind, startedAt: record.startedAt, scenario: loaded.scenario };
   switch (record.kind) {
     case 'run':
+    case 'series':
+    case 'attach':
       return {
         ...base,
         nodes: [record.runtime.version],
@@ -100,7 +102,9 @@ export function formatRunsList(entries: readonly SavedEntry[], options: { color:
       entry.kind,
       entry.scenario ?? '-',
       entry.nodes.join(', ') || '-',
-      entry.kind === 'run' ? verdictLabel(entry.verdict, colors) : entry.verdict,
+      entry.kind === 'run' || entry.kind === 'series' || entry.kind === 'attach'
+        ? verdictLabel(entry.verdict, colors)
+        : entry.verdict,
       entry.status === 'complete' ? entry.status : colors.yellow(entry.status),
       entry.directory,
     ]);

@@ -3,7 +3,7 @@
 // tracked match that is itself a string, so that name is hidden by default.
 
 import type { RunRecord, TrackEntry } from '../run/result.js';
-import type { SavedRecord } from './load.js';
+import { isSingleRun, type SavedRecord } from './load.js';
 
 /** V8's string classes as heap snapshots name them: `(string)`, `(concatenated string)`… */
 const STRING_CLASS = /^\(?(?:concatenated |sliced |internalized |external |thin |cons )?string\)?$/i;
@@ -29,6 +29,6 @@ function redactRun(run: RunRecord, showStrings: boolean): RunRecord {
 
 /** The record as a report may show it: the same schema, string contents hidden unless asked. */
 export function redactRecord<Record extends SavedRecord>(record: Record, showStrings: boolean): Record {
-  if (record.kind === 'run') return redactRun(record, showStrings) as Record;
+  if (isSingleRun(record)) return redactRun(record, showStrings) as Record;
   return { ...record, runs: record.runs.map((run) => redactRun(run, showStrings)) };
 }

@@ -1,5 +1,6 @@
 // Running scenarios: one run, a matrix of runtimes, and a bisection over releases.
 
+export { type AttachOptions, runAttach, SNAPSHOT_MEMORY_FACTOR } from './attach.js';
 export { type BisectOptions, runBisect } from './bisect.js';
 export { describeEnvironment } from './environment.js';
 export { makePrivateDirectory, writeJsonAtomically } from './files.js';
@@ -8,13 +9,16 @@ export { measureSnapshot, type SnapshotMeasurement } from './measure-snapshot.js
 export { type LoadedShard, loadShard, mergeShards, type ShardableRecord } from './merge.js';
 export { mapWithJobs } from './pool.js';
 export type {
+  AttachSource,
   BisectRecord,
   FindingEntry,
   Invocation,
   MatrixRecord,
+  RunKind,
   RunOutcome,
   RunRecord,
   RunStatus,
+  SeriesSource,
   SnapshotRow,
   StructureEntry,
   TrackEntry,
@@ -22,6 +26,8 @@ export type {
 export { classEntries, findingEntries, RUN_SCHEMA_VERSION, structureEntries } from './result.js';
 export { type RunEvent, type RunOptions, runScenario } from './run-scenario.js';
 export { resolveScenario, type ScenarioSource } from './scenario-source.js';
+export { runSeries, type SeriesOptions } from './series.js';
+export { listSeriesFiles, parseNodeSnapshotName, type SeriesFile, type SeriesOrder } from './series-files.js';
 export { formatShard, parseShard, type ShardSpec, shardItems } from './shard.js';
 export {
   DIFF_SCHEMA_VERSION,

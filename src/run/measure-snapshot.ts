@@ -12,7 +12,7 @@ import {
   type StructureKeys,
   type StructureMeasurements,
 } from '../growth/index.js';
-import { readHeapSnapshot } from '../snapshot/index.js';
+import { type HeapGraph, readHeapSnapshot } from '../snapshot/index.js';
 
 export interface TrackMeasurement {
   name: string;
@@ -47,6 +47,19 @@ export async function measureSnapshot(
 ): Promise<SnapshotMeasurement> {
   const started = performance.now();
   const graph = await readHeapSnapshot(file);
+  const parseMs = performance.now() - started;
+  return { ...measureGraph(graph, snapshotIndex, x, elapsedMs, tracker, trackQueries), parseMs };
+}
+
+/** The same for a snapshot already parsed (e.g. streamed from a live process's inspector). */
+export function measureGraph(
+  graph: HeapGraph,
+  snapshotIndex: number,
+  x: number,
+  elapsedMs: number,
+  tracker: SeriesTracker,
+  trackQueries: readonly string[],
+): SnapshotMeasurement {
   const parsed = performance.now();
   // The agent's global reaches the module cache too: take it last, so program structures are
   // keyed by the program's own paths, not hidden as the agent's.
@@ -93,7 +106,7 @@ export async function measureSnapshot(
     edgeCount: graph.edgeCount,
     totalSelfSize: graph.totalSelfSize,
     tracks,
-    parseMs: parsed - started,
+    parseMs: 0,
     analysisMs: performance.now() - parsed,
   };
 }

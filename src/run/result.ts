@@ -57,9 +57,12 @@ export interface SnapshotRow {
   analysisMs: number;
 }
 
+/** What was judged: a scenario heapdrift ran, snapshots that already existed, or a live process. */
+export type RunKind = 'run' | 'series' | 'attach';
+
 export interface RunRecord {
   schemaVersion: typeof RUN_SCHEMA_VERSION;
-  kind: 'run';
+  kind: RunKind;
   id: string;
   directory: string;
   status: RunStatus;
@@ -100,6 +103,31 @@ export interface RunRecord {
   classes: (JudgedSeries & { className: string })[];
   /** One per leak, largest first: the growing structures and classes grouped by owner (absent in older records). */
   findings?: FindingEntry[];
+  /** Where the snapshots of a `series` or an `attach` came from; absent for a run. */
+  source?: SeriesSource | AttachSource;
+}
+
+/** The snapshot files of a series: which were judged, which skipped and why. */
+export interface SeriesSource {
+  type: 'series';
+  order: 'name' | 'mtime';
+  files: { file: string; time: string; pid: number | null; judged: boolean; skipped: string | null }[];
+  /** Why the files look like more than one process (accepted with --allow-mixed), or null. */
+  mixed: string | null;
+}
+
+/** The live process of an attach and what heapdrift did to its inspector. */
+export interface AttachSource {
+  type: 'attach';
+  target: string;
+  pid: number | null;
+  inspector: string;
+  /** True when heapdrift enabled the inspector (SIGUSR1); false when it was already open. */
+  openedInspector: boolean;
+  /** After heapdrift left: still listening, closed (--close-inspector), or unknown. */
+  inspectorAfter: 'listening' | 'closed' | 'unknown' | null;
+  /** Snapshots refused or failed, with why (the heap could not afford one, a timeout…). */
+  refused: { at: string; reason: string }[];
 }
 
 /** A finding as saved: growth's `Finding` without its key, plus its one-line summary. */

@@ -8,23 +8,13 @@ import { join } from 'node:path';
 import { PathPatternError, parsePathPattern } from '../analysis/index.js';
 import { type CaptureSession, type SnapshotEvent, startCapture } from '../capture/index.js';
 import { UserError } from '../errors.js';
-import { judgeSeries, METRIC_KINDS, type MetricResult, SeriesTracker } from '../growth/index.js';
 import { type Runtime, resolveRuntime } from '../runtimes/index.js';
 import { runCommandLine } from './command-line.js';
 import { describeEnvironment } from './environment.js';
-import { appendJsonLine, makePrivateDirectory, makeRunsDirectory, writeJsonAtomically } from './files.js';
-import { measureSnapshot, type TrackMeasurement } from './measure-snapshot.js';
-import {
-  classEntries,
-  findingEntries,
-  type Invocation,
-  namedTrackVerdict,
-  RUN_SCHEMA_VERSION,
-  type RunRecord,
-  type SnapshotRow,
-  structureEntries,
-  type TrackEntry,
-} from './result.js';
+import { makePrivateDirectory, makeRunsDirectory } from './files.js';
+import type { TrackMeasurement } from './measure-snapshot.js';
+import { RecordKeeper } from './record-keeper.js';
+import { type Invocation, RUN_SCHEMA_VERSION, type RunRecord, type SnapshotRow } from './result.js';
 import { resolveScenario, type ScenarioSource } from './scenario-source.js';
 import { typeScriptNodeArgs } from './typescript.js';
 
@@ -124,16 +114,13 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
     structures: [],
     classes: [],
   };
-  const runFile = join(directory, 'run.json');
-  const samplesFile = join(directory, 'samples.jsonl');
-  writeJsonAtomically(runFile, record);
+  const keeper = new RecordKeeper(record, {
+    tracks,
+    warmupSnapshots: schedule.warmupSnapshots,
+    trackVerdict: scenario.builtin?.trackVerdict,
+  });
   options.onEvent?.({ type: 'started', directory, totalSnapshots: schedule.snapshots || null });
 
-  const tracker = new SeriesTracker({
-    xUnit: record.xUnit,
-    verdict: { warmupSamples: schedule.warmupSnapshots },
-  });
-  const trackHistory = new Map<string, TrackMeasurement[]>(tracks.map((name) => [name, []]));
   const capture = startCapture({
     nodePath: runtime.path,
     scenarioFile: scenario.file,
@@ -156,51 +143,20 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
   const stopOnAbort = () => void capture.stop();
   options.signal?.addEventListener('abort', stopOnAbort, { once: true });
 
-  const save = () => {
-    const report = tracker.analyze();
-    record.structures = structureEntries(report);
-    record.classes = classEntries(report);
-    record.findings = findingEntries(report);
-    const limits = scenario.builtin?.trackVerdict;
-    const rejudge = limits
-      ? (metric: MetricResult) =>
-          judgeSeries(
-            { x: report.x, y: metric.series, xUnit: report.xUnit, elapsedMs: report.elapsedMs },
-            { ...limits, kind: METRIC_KINDS[metric.metric], warmupSamples: schedule.warmupSnapshots },
-          )
-      : undefined;
-    record.tracks = tracks.map((name) =>
-      trackEntry(name, trackHistory.get(name)!, namedTrackVerdict(report, name, rejudge)),
-    );
-    const verdict = record.tracks.length > 0 ? tracksVerdict(record.tracks) : report;
-    record.verdict = verdict.verdict;
-    record.verdictReason = verdict.reason;
-    record.wallMs = Date.now() - startedAt.getTime();
-    writeJsonAtomically(runFile, record);
-  };
-
   try {
     for await (const event of capture as AsyncIterable<import('../capture/index.js').CaptureEvent>) {
       if (event.type === 'ready') {
         record.runtime.v8Version = event.v8Version;
-        writeJsonAtomically(runFile, record);
+        keeper.write();
       } else if (event.type === 'sample') {
-        appendJsonLine(samplesFile, event);
+        keeper.appendSample(event);
       } else if (event.type === 'snapshot') {
-        const row = await measureAndSave(
-          event,
-          record,
-          tracker,
-          tracks,
-          trackHistory,
-          options.keepSnapshots ?? false,
-        );
-        appendJsonLine(samplesFile, { type: 'snapshot', ...row, sample: event.sample });
-        save();
+        const added = await measureAndDrop(keeper, event, options.keepSnapshots ?? false);
+        keeper.appendSample({ type: 'snapshot', ...added.row, sample: event.sample });
         options.onEvent?.({
           type: 'snapshot',
-          row,
-          tracks: tracks.map((name) => trackHistory.get(name)!.at(-1)!),
+          row: added.row,
+          tracks: added.tracks,
           totalSnapshots: schedule.snapshots || null,
         });
       } else if (event.type === 'error') {
@@ -219,95 +175,23 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
     await stopQuietly(capture);
   }
   const complete = record.exit?.reason === 'completed' && !options.signal?.aborted;
-  if (record.snapshots.length > 0) save();
-  record.status = complete ? 'complete' : 'incomplete';
-  if (!complete) {
-    const snapshots = `${record.snapshots.length} snapshot${record.snapshots.length === 1 ? '' : 's'}`;
-    record.verdictReason = `the run ended early (${record.exit?.reason ?? 'interrupted'}) after ${snapshots}; ${record.snapshots.length === 0 ? 'nothing was measured' : record.verdict === 'leak' ? 'growth was already significant' : `verdict so far: ${record.verdict}`}`;
-    record.verdict = 'incomplete';
-  }
-  record.endedAt = new Date().toISOString();
-  record.wallMs = Date.now() - startedAt.getTime();
-  writeJsonAtomically(runFile, record);
+  keeper.finish(complete, record.exit?.reason ?? 'interrupted');
   if (!options.keepSnapshots) rmSync(snapshotDir, { recursive: true, force: true });
   return record;
 }
 
-async function measureAndSave(
-  event: SnapshotEvent,
-  record: RunRecord,
-  tracker: SeriesTracker,
-  tracks: string[],
-  trackHistory: Map<string, TrackMeasurement[]>,
-  keepSnapshots: boolean,
-): Promise<SnapshotRow> {
-  const x = record.xUnit === 'iteration' ? (event.iteration ?? 0) : event.elapsedMs;
+async function measureAndDrop(keeper: RecordKeeper, event: SnapshotEvent, keepSnapshots: boolean) {
   try {
-    const measured = await measureSnapshot(event.file, event.index, x, event.elapsedMs, tracker, tracks);
-    for (const track of measured.tracks) trackHistory.get(track.name)!.push(track);
-    const row: SnapshotRow = {
+    return await keeper.add(event.file, {
       index: event.index,
       iteration: event.iteration,
-      elapsedMs: Math.round(event.elapsedMs),
-      nodeCount: measured.nodeCount,
-      totalSelfSize: measured.totalSelfSize,
+      elapsedMs: event.elapsedMs,
       heapUsed: event.sample.heap.used_heap_size,
-      captureMs: Math.round(event.captureMs),
-      parseMs: Math.round(measured.parseMs),
-      analysisMs: Math.round(measured.analysisMs),
-    };
-    record.snapshots.push(row);
-    return row;
+      captureMs: event.captureMs,
+    });
   } finally {
     if (!keepSnapshots) rmSync(event.file, { force: true });
   }
-}
-
-function trackEntry(
-  name: string,
-  history: TrackMeasurement[],
-  verdict: ReturnType<typeof namedTrackVerdict>,
-): TrackEntry {
-  const last = history.at(-1);
-  return {
-    name,
-    ...verdict,
-    className: last?.className ?? null,
-    nodeName: last?.nodeName ?? null,
-    retainerPath: last?.path ?? null,
-    measurements: {
-      selfSize: history.map((item) => item.selfSize),
-      entryCount: history.map((item) => item.entryCount),
-      retainedSize: history.map((item) => item.retainedSize),
-      matches: history.map((item) => item.matches),
-    },
-  };
-}
-
-/**
- * With named tracks (the scenario's or --track), the run's verdict is about them: what else
- * grows is reported beside it but does not decide, because a scenario that builds fresh code
- * on purpose also grows compiled-code caches that V8 ages out on its own schedule.
- */
-function tracksVerdict(tracks: TrackEntry[]): { verdict: RunRecord['verdict']; reason: string } {
-  const growing = tracks.filter((track) => track.verdict === 'growing');
-  if (growing.length > 0) {
-    return {
-      verdict: 'leak',
-      reason: growing.map((track) => `${track.name} grows: ${track.reason}`).join('; '),
-    };
-  }
-  const undecided = tracks.filter((track) => track.verdict !== 'stable');
-  if (undecided.length > 0) {
-    return {
-      verdict: 'inconclusive',
-      reason: undecided.map((track) => `${track.name}: ${track.reason}`).join('; '),
-    };
-  }
-  return {
-    verdict: 'no-leak',
-    reason: tracks.map((track) => `${track.name} is stable: ${track.reason}`).join('; '),
-  };
 }
 
 function scheduleOf(options: RunOptions, scenario: ScenarioSource): RunRecord['schedule'] {

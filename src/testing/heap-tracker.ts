@@ -1,6 +1,6 @@
-// Exact counts of the live objects after a full GC, and of those allocated since a point, from V8's heap
-// object tracking (the engine of DevTools' "allocation instrumentation on timeline") over an
-// in-process inspector session: no --expose-gc, no network port, every realm, every type.
+// Exact live-object counts after full GCs, from V8's heap object tracking (the engine of
+// DevTools' allocation timeline) over an in-process inspector session: no --expose-gc, no
+// network port, every realm and every type of object.
 //
 // How it works: `HeapProfiler.startTrackingHeapObjects` makes the inspector call V8's
 // HeapProfiler::GetHeapStats every 50 ms (a timer on the event loop). Each call runs a precise
@@ -46,7 +46,7 @@ export class HeapTracker {
     return first;
   }
 
-  /** Resolves at the next tick (after its GC), with the live totals since the starting point. */
+  /** Resolves at the next tick (after its full GC) with the live heap's totals. */
   nextTick(): Promise<TrackedTotals> {
     // A plain timer for the guard: the tick's own listeners are all this needs, and anything
     // more (an AbortController, promise combinators) is code V8 keeps compiling anew per tick.

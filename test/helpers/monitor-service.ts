@@ -100,23 +100,41 @@ export function driveLoad(
   url: string,
   durationMs: number,
   concurrency = 2,
+  rate = 0,
 ): { done: Promise<{ requests: number; errors: number }>; stop(): void } {
   const child = spawn(
     process.execPath,
-    [`${exampleDir}load.mjs`, url, '--concurrency', String(concurrency), '--duration', String(durationMs)],
+    [
+      `${exampleDir}load.mjs`,
+      url,
+      '--concurrency',
+      String(concurrency),
+      '--duration',
+      String(durationMs),
+      '--rate',
+      String(rate),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (text: string) => {
     output += text;
   });
+  let stopped = false;
   const done = new Promise<{ requests: number; errors: number }>((resolve, reject) => {
     child.on('exit', (code) => {
       if (code === 0) resolve(JSON.parse(output) as { requests: number; errors: number });
+      else if (stopped) resolve({ requests: 0, errors: 0 });
       else reject(new Error(`load generator exited ${code}`));
     });
   });
-  return { done, stop: () => child.kill('SIGKILL') };
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+      child.kill('SIGKILL');
+    },
+  };
 }
 
 export async function fetchJson<T>(url: string): Promise<T> {

@@ -12,6 +12,7 @@ import {
   formatMarkdown,
   formatMatrix,
   formatRun,
+  isSingleRun,
   loadReport,
   redactRecord,
   reportRuns,
@@ -42,7 +43,7 @@ export function registerReport(program: Command): void {
     .addHelpText(
       'after',
       `
-json is the saved record itself (schemaVersion 1, kind run | matrix | bisect), the same as
+json is the saved record itself (schemaVersion 1, kind run | series | attach | matrix | bisect), the same as
 \`heapdrift run --json\`. md is ready to paste into a bug report. html is one file that works
 offline (charts inlined). A run that did not finish is reported as INCOMPLETE.`,
     )
@@ -71,7 +72,7 @@ function reportCommand(dir: string, flags: ReportFlags): number {
     case 'text': {
       const color = flags.output ? false : colorFor(process.stdout);
       const record = redactRecord(loaded.record, showStrings);
-      const body = record.kind === 'run' ? formatRun(record, { color }) : groupText(record, color);
+      const body = isSingleRun(record) ? formatRun(record, { color }) : groupText(record, color);
       text = `${loaded.incomplete ? `INCOMPLETE: ${loaded.incomplete}\n` : ''}${body}\n`;
       break;
     }

@@ -31,4 +31,13 @@ export const canaryScenarios: ScenarioInfo[] = [
     expectation: 'runtime-dependent',
     growingClass: 'WeakRef',
   },
+  {
+    name: 'vm-compile-function',
+    description:
+      'Canary (nodejs/node#42080): vm.compileFunction() with importModuleDynamically, the functions dropped at once.',
+    file: canaryFile('vm-compile-function'),
+    kind: 'iterations',
+    defaults: { snapshots: 12, everyIterations: 5, warmupSnapshots: 2 },
+    expectation: 'runtime-dependent',
+  },
 ];

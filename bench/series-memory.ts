@@ -1,0 +1,114 @@
+// Memory of `heapdrift series` over 20 snapshots of about 100 MB: the peak RSS of judging all
+// 20 against judging one of them, to show the series holds one snapshot at a time. The 20
+// files are hard links to one generated snapshot under Node's signal names a minute apart
+// (20 distinct 100 MB heaps would cost 2 GB of disk and the same memory per file).
+// Run: npm run bench:series (results in bench/results/series-memory.{json,md}).
+
+import { spawnSync } from 'node:child_process';
+import { linkSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatResults } from './format-results.js';
+import { benchDirectory, ensureSnapshot } from './snapshots.js';
+
+const repository = fileURLToPath(new URL('../../', import.meta.url));
+const cli = join(repository, 'dist', 'src', 'cli', 'main.js');
+const COUNT = 20;
+/** Generator scale for about 100 MB (size ≈ 0.5 MiB + 29.65 MiB per unit, measured on Node 20). */
+const SCALE = 3.2;
+
+interface Measured {
+  files: number;
+  maxRssMiB: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  verdict: string;
+}
+
+function seriesDirectory(snapshot: string, count: number): string {
+  const dir = mkdtempSync(join(benchDirectory(), 'series-'));
+  const start = new Date(2026, 0, 1, 12, 0, 0);
+  for (let index = 0; index < count; index++) {
+    const time = new Date(start.getTime() + index * 60_000);
+    const stamp = `${time.getFullYear()}${pad(time.getMonth() + 1)}${pad(time.getDate())}.${pad(time.getHours())}${pad(time.getMinutes())}${pad(time.getSeconds())}`;
+    linkSync(snapshot, join(dir, `Heap.${stamp}.4242.0.${String(index + 1).padStart(3, '0')}.heapsnapshot`));
+  }
+  return dir;
+}
+
+function pad(value: number): string {
+  return String(value).padStart(2, '0');
+}
+
+/** Runs the CLI in a child that reports its own peak RSS and CPU time when it exits. */
+function measure(dir: string, files: number): Measured {
+  const runsDir = mkdtempSync(join(benchDirectory(), 'runs-'));
+  const probe = `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\nRESOURCES ' + JSON.stringify({ maxRss: u.maxRSS, cpu: (u.userCPUTime + u.systemCPUTime) / 1e6 }) + '\\n'); });`;
+  const started = performance.now();
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      `data:text/javascript,${encodeURIComponent(probe)}`,
+      cli,
+      'series',
+      dir,
+      '--json',
+      '--quiet',
+      '--runs-dir',
+      runsDir,
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const wallSeconds = (performance.now() - started) / 1000;
+  const resources = /RESOURCES (.*)/.exec(result.stderr)?.[1];
+  if (!resources) throw new Error(`series failed (${result.status}): ${result.stderr}`);
+  const { maxRss, cpu } = JSON.parse(resources) as { maxRss: number; cpu: number };
+  rmSync(runsDir, { recursive: true, force: true });
+  return {
+    files,
+    maxRssMiB: Math.round(maxRss / 1024),
+    cpuSeconds: Math.round(cpu * 10) / 10,
+    wallSeconds: Math.round(wallSeconds * 10) / 10,
+    verdict: (JSON.parse(result.stdout) as { verdict: string }).verdict,
+  };
+}
+
+mkdirSync(benchDirectory(), { recursive: true });
+const snapshot = ensureSnapshot({ label: '100 MB', scale: SCALE, large: false });
+const sizeMiB = Math.round(statSync(snapshot).size / 2 ** 20);
+const loadBefore = loadavg()[0]!;
+const one = seriesDirectory(snapshot, 1);
+const many = seriesDirectory(snapshot, COUNT);
+const results = [measure(one, 1), measure(many, COUNT)];
+rmSync(one, { recursive: true, force: true });
+rmSync(many, { recursive: true, force: true });
+const report = {
+  snapshotMiB: sizeMiB,
+  node: process.version,
+  loadAverageBefore: loadBefore,
+  loadAverageAfter: loadavg()[0]!,
+  results,
+};
+const out = join(repository, 'bench', 'results');
+writeFileSync(join(out, 'series-memory.json'), `${JSON.stringify(report, null, 2)}\n`);
+const rows = results.map(
+  (entry) =>
+    `| ${entry.files} | ${entry.maxRssMiB} | ${entry.cpuSeconds} | ${entry.wallSeconds} | ${entry.verdict} |`,
+);
+writeFileSync(
+  join(out, 'series-memory.md'),
+  [
+    `# heapdrift series: memory over ${COUNT} snapshots of ${sizeMiB} MiB`,
+    '',
+    `Node ${process.version}; load average ${loadBefore.toFixed(1)} before, ${report.loadAverageAfter.toFixed(1)} after (a shared 2-core machine: wall times are noisy, CPU seconds less so).`,
+    '',
+    '| snapshots | peak RSS (MiB) | CPU s | wall s | verdict |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n'),
+);
+formatResults([join(out, 'series-memory.json')]);
+process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -1,0 +1,111 @@
+// Whether the snapshots of a series come from one process. Within one process, V8 gives an
+// object its id the first time a snapshot sees it and keeps it while the object lives, so an
+// object in a later snapshot whose id is older than the previous snapshot's newest id must be
+// in that previous snapshot, with the same type and size. Another process breaks this.
+
+import type { HeapGraph } from '../snapshot/index.js';
+
+/**
+ * Share of the later snapshot's old-id objects that may be missing from the previous one or
+ * differ in type or size before the two are called different processes. Measured here (Node
+ * 20.20.2, map-leak and churn-objects services): 0.00% between snapshots of one process (45k
+ * objects compared), 61% between the two services.
+ */
+export const MIXED_MISMATCH_SHARE = 0.1;
+/** Below this many comparable objects the id test says nothing. */
+const MINIMUM_COMPARED = 200;
+
+interface Identity {
+  layout: string;
+  ids: Float64Array;
+  shapes: Float64Array;
+  newestId: number;
+}
+
+export class ProcessContinuity {
+  #previous: Identity | null = null;
+  #previousName = '';
+
+  /** Why `graph` cannot be from the same process as the previous one checked, or null. */
+  check(graph: HeapGraph, name: string): string | null {
+    const current = identityOf(graph);
+    const previous = this.#previous;
+    this.#previous = current;
+    const previousName = this.#previousName;
+    this.#previousName = name;
+    if (!previous) return null;
+    if (previous.layout !== current.layout)
+      return `${name} and ${previousName} describe their heaps differently (snapshot meta): different Node.js versions`;
+    const { compared, mismatched } = compareIds(previous, current);
+    if (compared >= MINIMUM_COMPARED && mismatched / compared > MIXED_MISMATCH_SHARE)
+      return `${Math.round((100 * mismatched) / compared)}% of the objects ${name} shares ids with ${previousName} differ from them: another process`;
+    return null;
+  }
+}
+
+function identityOf(graph: HeapGraph): Identity {
+  const count = graph.nodeCount;
+  const order = new Uint32Array(count);
+  for (let ordinal = 0; ordinal < count; ordinal++) order[ordinal] = ordinal;
+  const rawIds = new Float64Array(count);
+  for (let ordinal = 0; ordinal < count; ordinal++) rawIds[ordinal] = graph.nodeId(ordinal);
+  order.sort((a, b) => rawIds[a]! - rawIds[b]!);
+  const ids = new Float64Array(count);
+  const shapes = new Float64Array(count);
+  // Embedder (native) objects get ids of their own scheme, far above the heap's: not a high-water mark.
+  let newestId = 0;
+  for (let position = 0; position < count; position++) {
+    const ordinal = order[position]!;
+    ids[position] = rawIds[ordinal]!;
+    shapes[position] = shapeOf(graph, ordinal);
+    if (shapes[position] !== SKIPPED) newestId = ids[position]!;
+  }
+  const { layout } = graph;
+  return {
+    layout: JSON.stringify([
+      graph.header.meta.node_fields,
+      graph.header.meta.edge_fields,
+      layout.nodeTypes,
+      layout.edgeTypes,
+    ]),
+    ids,
+    shapes,
+    newestId,
+  };
+}
+
+/** Synthetic roots and embedder (native) objects: their ids are the same in every process. */
+const SKIPPED = -1;
+
+function shapeOf(graph: HeapGraph, ordinal: number): number {
+  const type = graph.nodeType(ordinal);
+  if (type === graph.types.syntheticNode || type === graph.types.nativeNode) return SKIPPED;
+  return graph.nodeSelfSize(ordinal) * 32 + type;
+}
+
+function compareIds(previous: Identity, current: Identity): { compared: number; mismatched: number } {
+  let compared = 0;
+  let mismatched = 0;
+  for (let position = 0; position < current.ids.length; position++) {
+    const id = current.ids[position]!;
+    if (id > previous.newestId) break;
+    if (current.shapes[position] === SKIPPED) continue;
+    compared++;
+    const at = search(previous.ids, id);
+    if (at < 0 || previous.shapes[at] !== current.shapes[position]) mismatched++;
+  }
+  return { compared, mismatched };
+}
+
+function search(sorted: Float64Array, value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const found = sorted[middle]!;
+    if (found === value) return middle;
+    if (found < value) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
+}

@@ -1,0 +1,171 @@
+// `heapdrift attach` end to end against real services: over --inspect=127.0.0.1:0 (a leaking
+// and a stable one, the same scenarios `run` judges leak and no-leak), a pid opened with
+// SIGUSR1, and the bad cases: target exits mid-run, blocked loop, unreachable port, not Node.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { AttachSource, RunRecord } from '../src/run/index.js';
+import { nodeBinary } from './helpers/node-binaries.js';
+import { heapdrift, inspectorAddress, type Service, startService } from './helpers/watched-service.js';
+
+const runsDir = mkdtempSync(join(tmpdir(), 'heapdrift-attach-runs-'));
+const services: Service[] = [];
+
+function service(...args: Parameters<typeof startService>): Service {
+  const started = startService(...args);
+  services.push(started);
+  return started;
+}
+
+after(() => {
+  for (const started of services) started.child.kill('SIGKILL');
+});
+
+function attach(target: string, ...flags: string[]) {
+  return heapdrift(['attach', target, '--runs-dir', runsDir, '--quiet', '--every', '300ms', ...flags]);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function oneLine(stderr: string): void {
+  assert.equal(stderr.trim().split('\n').length, 1, stderr);
+  assert.match(stderr, /^heapdrift: /);
+}
+
+describe('attach over --inspect=127.0.0.1:0', () => {
+  test('a leaking service on Node 24: leak, exit 1; the service keeps running, its inspector as it was', async () => {
+    const target = service(nodeBinary('24.21.0'), 'map-leak', { nodeArgs: ['--inspect=127.0.0.1:0'] });
+    await target.ready;
+    const result = await attach(await inspectorAddress(target), '--snapshots', '8', '--json');
+    assert.equal(result.status, 1, result.stderr);
+    const record = JSON.parse(result.stdout) as RunRecord;
+    assert.equal(record.kind, 'attach');
+    assert.equal(record.verdict, 'leak', record.verdictReason);
+    assert.equal(record.runtime.version, '24.21.0');
+    assert.equal(record.snapshots.length, 8);
+    assert.ok(
+      record.classes.some((entry) => entry.className === 'LeakySession' && entry.verdict === 'growing'),
+    );
+    const source = record.source as AttachSource;
+    assert.equal(source.openedInspector, false);
+    assert.equal(source.inspectorAfter, 'listening');
+    assert.match(result.stderr, /already open before heapdrift attached/);
+    assert.ok(alive(target.child.pid!));
+    const saved = JSON.parse(readFileSync(join(record.directory, 'run.json'), 'utf8')) as RunRecord;
+    assert.equal(saved.status, 'complete');
+  });
+
+  test('a stable service on Node 20: no leak, exit 0', async () => {
+    const target = service(nodeBinary('system'), 'churn-objects', { nodeArgs: ['--inspect=127.0.0.1:0'] });
+    await target.ready;
+    const result = await attach(await inspectorAddress(target), '--snapshots', '9', '--json');
+    assert.equal(result.status, 0, result.stderr);
+    const record = JSON.parse(result.stdout) as RunRecord;
+    assert.equal(record.verdict, 'no-leak', record.verdictReason);
+  });
+});
+
+describe('attach to a pid', () => {
+  test('opens the inspector with SIGUSR1, finds its port, and says it still listens', async () => {
+    // --inspect-port=0: the inspector SIGUSR1 opens takes a free port, not a shared 9229.
+    const target = service(nodeBinary('system'), 'churn-objects', { nodeArgs: ['--inspect-port=0'] });
+    await target.ready;
+    const result = await attach(String(target.child.pid), '--snapshots', '3', '--json');
+    const record = JSON.parse(result.stdout) as RunRecord;
+    assert.equal(record.snapshots.length, 3, result.stderr);
+    const source = record.source as AttachSource;
+    assert.equal(source.openedInspector, true);
+    assert.equal(source.pid, target.child.pid);
+    assert.equal(source.inspectorAfter, 'listening');
+    assert.match(result.stderr, /opened it with SIGUSR1 and it is still listening on 127\.0\.0\.1:\d+/);
+    assert.ok(alive(target.child.pid!));
+  });
+
+  test('--close-inspector closes the inspector it opened; the process lives on', async () => {
+    const target = service(nodeBinary('system'), 'churn-objects', { nodeArgs: ['--inspect-port=0'] });
+    await target.ready;
+    const result = await attach(String(target.child.pid), '--snapshots', '3', '--close-inspector', '--json');
+    const record = JSON.parse(result.stdout) as RunRecord;
+    assert.equal((record.source as AttachSource).inspectorAfter, 'closed', result.stderr);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.ok(alive(target.child.pid!));
+  });
+
+  test('a pid that is not Node: one line, exit 2, not signalled, nothing saved', async () => {
+    const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const before = readdirSync(runsDir).length;
+    const result = await attach(String(sleeper.pid));
+    assert.equal(result.status, 2);
+    oneLine(result.stderr);
+    assert.match(result.stderr, /not a Node\.js process \(sleep\)/);
+    assert.ok(alive(sleeper.pid!), 'sleep was not signalled');
+    assert.equal(readdirSync(runsDir).length, before);
+    sleeper.kill();
+    await once(sleeper, 'exit');
+  });
+});
+
+describe('attach: the target goes away or cannot answer', () => {
+  test('a target that exits mid-run: exit 2, incomplete, the snapshots so far kept', async () => {
+    const target = service(nodeBinary('24.21.0'), 'map-leak', {
+      nodeArgs: ['--inspect=127.0.0.1:0'],
+      env: { EXIT_AFTER_MS: '6000' },
+    });
+    await target.ready;
+    const result = await attach(await inspectorAddress(target), '--snapshots', '50', '--json');
+    assert.equal(result.status, 2);
+    const record = JSON.parse(result.stdout) as RunRecord;
+    assert.equal(record.verdict, 'incomplete');
+    assert.equal(record.status, 'incomplete');
+    assert.match(record.verdictReason, /the process exited or closed its inspector|the process is exiting/);
+    assert.ok(record.snapshots.length >= 1, 'snapshots before the exit are kept');
+    const saved = JSON.parse(readFileSync(join(record.directory, 'run.json'), 'utf8')) as RunRecord;
+    assert.equal(saved.snapshots.length, record.snapshots.length);
+  });
+
+  test('a target whose loop is blocked on Node 24: the snapshot times out with a clear line', async () => {
+    const target = service(nodeBinary('24.21.0'), 'churn-objects', {
+      nodeArgs: ['--inspect=127.0.0.1:0'],
+      env: { BUSY_AFTER_MS: '200' },
+    });
+    await target.ready;
+    const address = await inspectorAddress(target);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const result = await attach(address, '--snapshots', '3', '--snapshot-timeout', '3s', '--json');
+    assert.equal(result.status, 2);
+    const record = JSON.parse(result.stdout) as RunRecord;
+    assert.equal(record.verdict, 'incomplete');
+    assert.match(
+      record.verdictReason,
+      /did not finish a heap snapshot within 3 s: its event loop is probably blocked/,
+    );
+    assert.ok(alive(target.child.pid!));
+  });
+
+  test('an unreachable port and a non-loopback host: one line, exit 2, nothing saved', async () => {
+    const before = readdirSync(runsDir).length;
+    for (const [target, pattern] of [
+      ['127.0.0.1:1', /127\.0\.0\.1:1: no Node\.js inspector reachable \(nothing is listening there\)/],
+      ['10.1.2.3:9229', /not a loopback address; pass --host 10\.1\.2\.3/],
+      ['nonsense', /expected a pid, host:port/],
+    ] as const) {
+      const result = await attach(target);
+      assert.equal(result.status, 2, target);
+      oneLine(result.stderr);
+      assert.match(result.stderr, pattern);
+    }
+    assert.equal(readdirSync(runsDir).length, before);
+  });
+});
