@@ -2,7 +2,7 @@
 // 20 against judging one of them, to show the series holds one snapshot at a time. The 20
 // files are hard links to one generated snapshot under Node's signal names a minute apart
 // (20 distinct 100 MB heaps would cost 2 GB of disk and the same memory per file).
-// Run: npm run bench:series (results in bench/results/series-memory.{json,md}).
+// Run: npm run bench:series (results in bench/results/series-memory.{json,md}; needs GNU time).
 
 import { spawnSync } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -41,35 +41,28 @@ function pad(value: number): string {
   return String(value).padStart(2, '0');
 }
 
-/** Runs the CLI in a child that reports its own peak RSS and CPU time when it exits. */
+/**
+ * Runs the CLI under GNU time (`/usr/bin/time -v`): the kernel's peak RSS and CPU seconds of
+ * the whole process, as the operating system counts them.
+ */
 function measure(dir: string, files: number): Measured {
   const runsDir = mkdtempSync(join(benchDirectory(), 'runs-'));
-  const probe = `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\nRESOURCES ' + JSON.stringify({ maxRss: u.maxRSS, cpu: (u.userCPUTime + u.systemCPUTime) / 1e6 }) + '\\n'); });`;
   const started = performance.now();
   const result = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      `data:text/javascript,${encodeURIComponent(probe)}`,
-      cli,
-      'series',
-      dir,
-      '--json',
-      '--quiet',
-      '--runs-dir',
-      runsDir,
-    ],
+    '/usr/bin/time',
+    ['-v', process.execPath, cli, 'series', dir, '--json', '--quiet', '--runs-dir', runsDir],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   const wallSeconds = (performance.now() - started) / 1000;
-  const resources = /RESOURCES (.*)/.exec(result.stderr)?.[1];
-  if (!resources) throw new Error(`series failed (${result.status}): ${result.stderr}`);
-  const { maxRss, cpu } = JSON.parse(resources) as { maxRss: number; cpu: number };
+  const field = (name: string) =>
+    Number(new RegExp(`${name}: ([\\d.]+)`).exec(result.stderr)?.[1] ?? Number.NaN);
+  const maxRssKiB = field('Maximum resident set size \\(kbytes\\)');
+  if (Number.isNaN(maxRssKiB)) throw new Error(`series failed (${result.status}): ${result.stderr}`);
   rmSync(runsDir, { recursive: true, force: true });
   return {
     files,
-    maxRssMiB: Math.round(maxRss / 1024),
-    cpuSeconds: Math.round(cpu * 10) / 10,
+    maxRssMiB: Math.round(maxRssKiB / 1024),
+    cpuSeconds: Math.round((field('User time \\(seconds\\)') + field('System time \\(seconds\\)')) * 10) / 10,
     wallSeconds: Math.round(wallSeconds * 10) / 10,
     verdict: (JSON.parse(result.stdout) as { verdict: string }).verdict,
   };
@@ -80,9 +73,11 @@ const snapshot = ensureSnapshot({ label: '100 MB', scale: SCALE, large: false })
 const sizeMiB = Math.round(statSync(snapshot).size / 2 ** 20);
 const loadBefore = loadavg()[0]!;
 const one = seriesDirectory(snapshot, 1);
+const five = seriesDirectory(snapshot, 5);
 const many = seriesDirectory(snapshot, COUNT);
-const results = [measure(one, 1), measure(many, COUNT)];
+const results = [measure(one, 1), measure(five, 5), measure(many, COUNT)];
 rmSync(one, { recursive: true, force: true });
+rmSync(five, { recursive: true, force: true });
 rmSync(many, { recursive: true, force: true });
 const report = {
   snapshotMiB: sizeMiB,

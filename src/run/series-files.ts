@@ -83,7 +83,7 @@ function expand(path: string): string[] {
   try {
     stats = statSync(absolute);
   } catch {
-    throw new UserError(`${path}: no such file or directory`, 'ERR_HEAPDRIFT_SERIES_MISSING');
+    throw new UserError(`${path}: no such file or directory`, 'ERR_HEAPDRIFT_NOT_FOUND');
   }
   if (stats.isFile()) return [absolute];
   return readdirSync(absolute)

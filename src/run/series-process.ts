@@ -38,7 +38,7 @@ export class ProcessContinuity {
       return `${name} and ${previousName} describe their heaps differently (snapshot meta): different Node.js versions`;
     const { compared, mismatched } = compareIds(previous, current);
     if (compared >= MINIMUM_COMPARED && mismatched / compared > MIXED_MISMATCH_SHARE)
-      return `${Math.round((100 * mismatched) / compared)}% of the objects ${name} shares ids with ${previousName} differ from them: another process`;
+      return `${Math.round((100 * mismatched) / compared)}% of the objects in ${name} with ids ${previousName} also has are different objects: another process`;
     return null;
   }
 }
