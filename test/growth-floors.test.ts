@@ -146,3 +146,32 @@ describe('owner names', () => {
     assert.deepEqual(name, { name: 'sessions', className: 'Map' });
   });
 });
+
+describe('what accumulates does not go back', () => {
+  it('a keep-alive agent filling its 4 sockets under load (0 … 4, dips, 4) is stable', () => {
+    // Measured: the agent's free sockets' edges in a loopback HTTP control on a loaded machine.
+    const sockets = [0, 0, 0, 0, 56, 112, 28, 84, 84, 112, 112, 112];
+    const verdict = judgeSeries(perIteration(sockets), {
+      ...floorsFor('exact', 'edgeCount', 'structure'),
+      kind: 'count',
+    });
+    assert.equal(verdict.verdict, 'stable', verdict.reason);
+  });
+
+  it('a retained size wobbling with its code (0 … 39 KiB, measured) is stable', () => {
+    const retained = [5960, 5960, 12744, 16288, 0, 36240, 0, 16288, 20296, 38784, 38784, 38784];
+    const verdict = judgeSeries(perIteration(retained), {
+      ...floorsFor('drift', 'retainedSize', 'structure'),
+    });
+    assert.equal(verdict.verdict, 'stable', verdict.reason);
+  });
+
+  it('a leak that starts in the second half of the run is still growing', () => {
+    const late = [0, 0, 0, 0, 0, 0, 0, 10, 20, 30, 40, 50, 60, 70];
+    const verdict = judgeSeries(perIteration(late), {
+      ...floorsFor('exact', 'count', 'class'),
+      kind: 'count',
+    });
+    assert.equal(verdict.verdict, 'growing', verdict.reason);
+  });
+});

@@ -265,6 +265,7 @@ describe('the rule chain', () => {
         'trend-test',
         'bounded',
         'plateau',
+        'capped',
         'significance',
         'magnitude',
         'persistence',

@@ -4,6 +4,7 @@
 // that code; only there do floors apply, set from drift measured in programs that do not leak.
 
 import type { MetricName } from './sample-store.js';
+import { METRIC_KINDS } from './series.js';
 import { ROOT_KEY, type StructureKeys } from './structure-keys.js';
 import type { MetricKind } from './verdict.js';
 
@@ -135,14 +136,13 @@ export const DRIFT_CLASS_RELATIVE_FLOOR = 0.25;
  * an undecided retained size alone matters only from this much.
  */
 export const RETAINED_MATERIAL_FLOOR = 256 * 1024;
+/**
+ * For the same reason a retained size must grow by this much to count on its own: a
+ * `ClientRequest` closure's context under a loopback server on a loaded machine went from 6 to
+ * 39 KiB with its code. A leak below it still grows by its contents' exact measures.
+ */
+export const RETAINED_GROWTH_FLOOR = 128 * 1024;
 export const EXACT_RELATIVE_FLOOR = 0;
-
-const KIND_OF: Record<MetricName, MetricKind> = {
-  selfSize: 'bytes',
-  edgeCount: 'count',
-  retainedSize: 'bytes',
-  count: 'count',
-};
 
 /**
  * Floors of one series. Retained sizes include the code of the functions they hold, so they
@@ -153,7 +153,7 @@ export function floorsFor(
   metric: MetricName,
   scope: 'structure' | 'class',
 ): SeriesFloors {
-  const kind = KIND_OF[metric];
+  const kind = METRIC_KINDS[metric];
   if (exactness === 'exact' && metric !== 'retainedSize') {
     return {
       absoluteFloor: EXACT_GROWTH_FLOOR[kind],
@@ -164,6 +164,13 @@ export function floorsFor(
   }
   const floor = (scope === 'class' ? DRIFT_CLASS_GROWTH_FLOOR : DRIFT_GROWTH_FLOOR)[kind];
   const relativeFloor = scope === 'class' ? DRIFT_CLASS_RELATIVE_FLOOR : DRIFT_RELATIVE_FLOOR;
-  const materialFloor = metric === 'retainedSize' ? Math.max(floor, RETAINED_MATERIAL_FLOOR) : floor;
-  return { absoluteFloor: floor, relativeFloor, materialFloor, minimumRises: 0 };
+  if (metric === 'retainedSize' && scope === 'structure') {
+    return {
+      absoluteFloor: RETAINED_GROWTH_FLOOR,
+      relativeFloor,
+      materialFloor: RETAINED_MATERIAL_FLOOR,
+      minimumRises: 0,
+    };
+  }
+  return { absoluteFloor: floor, relativeFloor, materialFloor: floor, minimumRises: 0 };
 }

@@ -4,6 +4,7 @@
 import type { ClassResult } from './class-tracking.js';
 import { describeFinding, type Finding } from './findings.js';
 import type { NamedTrackResult } from './named-tracks.js';
+import type { MetricResult } from './series.js';
 import type { StructureResult } from './structure-tracking.js';
 import type { SeriesVerdict } from './verdict.js';
 
@@ -32,11 +33,32 @@ export function runVerdict(
   if (growing.length > 0) return { verdict: 'leak', reason: `growing: ${listed(growing)}` };
   const undecided = named('inconclusive');
   if (undecided.length > 0) {
-    return { verdict: 'inconclusive', reason: `nothing grows for sure, but undecided: ${listed(undecided)}` };
+    return {
+      verdict: 'inconclusive',
+      reason: `nothing grows for sure, but undecided: ${listed(undecided)}${firstUndecided(structures, classes, namedTracks)}`,
+    };
   }
   if (samples < 2) return { verdict: 'inconclusive', reason: `${samples} snapshot(s): nothing to compare` };
   return {
     verdict: 'no-leak',
     reason: `${structures.length} candidate structures, ${classes.length} classes and ${namedTracks.length} named tracks, all stable`,
   };
+}
+
+/** Why the first undecided series is undecided, and what to run: ` — Map > table (entries): …`. */
+function firstUndecided(
+  structures: StructureResult[],
+  classes: ClassResult[],
+  namedTracks: NamedTrackResult[],
+): string {
+  const results: { name: string; metrics: MetricResult[] }[] = [
+    ...namedTracks,
+    ...structures.map((structure) => ({ name: structure.path, metrics: structure.metrics })),
+    ...classes.map((result) => ({ name: `class ${result.className}`, metrics: result.metrics })),
+  ];
+  for (const result of results) {
+    const metric = result.metrics.find((item) => item.verdict.verdict === 'inconclusive');
+    if (metric) return ` — ${result.name} (${metric.metric}): ${metric.verdict.reason}`;
+  }
+  return '';
 }

@@ -20,6 +20,12 @@ export const METRIC_KINDS: Record<MetricName, MetricKind> = {
   count: 'count',
 };
 
+/**
+ * Absences of a structure count as gaps (another path reached its objects) only when they are
+ * rare: at most one in this many samples after it first appeared.
+ */
+export const ABSENCES_PER_GAP = 4;
+
 /** One snapshot of the run as the tracker knows it. */
 export interface TrackSample {
   snapshotIndex: number;
@@ -66,6 +72,31 @@ export class SeriesBuilder {
   /** Evidence of one metric's series; `extra` overrides the tracker's verdict options. */
   evidence(y: number[], metric: MetricName, extra: VerdictOptions = {}): SeriesEvidence {
     return gatherEvidence(this.measured(y), { ...this.verdictOptions, ...extra, kind: METRIC_KINDS[metric] });
+  }
+
+  /**
+   * Evidence of a structure's series without the samples where it was absent after it first
+   * appeared (`count` 0): its objects were then keyed under another path (the shortest path
+   * changes when, say, a timer list is reordered), which is not a measurement of 0.
+   */
+  presentEvidence(
+    y: number[],
+    count: number[],
+    metric: MetricName,
+    extra: VerdictOptions = {},
+  ): SeriesEvidence {
+    const first = count.findIndex((value) => value > 0);
+    const keep = count.map((value, index) => first < 0 || index < first || value > 0);
+    const gaps = keep.filter((kept) => !kept).length;
+    // Absent often, it comes and goes (a request in flight): then its zeros are measurements.
+    const rare = gaps * ABSENCES_PER_GAP <= count.length - Math.max(first, 0);
+    if (gaps === 0 || !rare) return this.evidence(y, metric, extra);
+    const subset = this.over(this.samples.filter((_, index) => keep[index]));
+    return subset.evidence(
+      y.filter((_, index) => keep[index]),
+      metric,
+      extra,
+    );
   }
 }
 

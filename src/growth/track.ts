@@ -133,7 +133,12 @@ export class SeriesTracker {
     });
     const seriesOf = this.#candidateSeries(candidates);
     const structureEvidence = candidates.map((candidate) =>
-      builder.evidence(seriesOf(candidate), candidate.metric, floorsOf(candidate.key, candidate.metric)),
+      builder.presentEvidence(
+        seriesOf(candidate),
+        seriesOf({ key: candidate.key, metric: 'count' }),
+        candidate.metric,
+        floorsOf(candidate.key, candidate.metric),
+      ),
     );
     const classBuilder = builder.over(
       this.#samples.filter((sample) => this.#classAggregates.has(sample.snapshotIndex)),

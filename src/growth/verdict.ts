@@ -240,11 +240,58 @@ const trendTest: VerdictRule = {
 };
 
 /**
+ * What accumulates does not go back: a series whose later half falls back, after a rise, to its
+ * first half's low is not a leak, significant trend or not (counts after a forced GC are exact). And an exact count
+ * (program objects, live entries) whose later half never tops its first half's peak reached a
+ * cap: a pool or keep-alive agent at its limit. A leak's later peak is about half its growth
+ * above; size series are left to the plateau rule, since arrays grow by capacity in steps.
+ */
+const capped: VerdictRule = {
+  name: 'capped',
+  decide: (evidence) => {
+    const { first, later } = halves(evidence);
+    if (first.length === 0 || later.length === 0) return undefined;
+    const firstLow = Math.min(...first);
+    const fallback = fallBack(evidence.y, first.length, firstLow, evidence.flatTolerance);
+    if (fallback !== undefined) {
+      return {
+        verdict: 'stable',
+        reason: `rose and then fell back to ${formatAmount(fallback, evidence.kind)} in the later half, no more than the first half's low (${formatAmount(firstLow, evidence.kind)}): nothing accumulates`,
+      };
+    }
+    const exactCount = evidence.kind === 'count' && evidence.options.minimumRises > 0;
+    const firstPeak = Math.max(...first);
+    const laterPeak = Math.max(...later);
+    if (exactCount && isSignificantIncrease(evidence) && laterPeak <= firstPeak + evidence.flatTolerance) {
+      return {
+        verdict: 'stable',
+        reason: `rose to ${formatAmount(firstPeak, evidence.kind)} in the first half and the later half never topped it (${formatAmount(laterPeak, evidence.kind)}): a pool or cache at its cap`,
+      };
+    }
+    return undefined;
+  },
+};
+
+/** A value of the later half at or below the first half's low that comes after a rise above it. */
+function fallBack(y: number[], laterStart: number, firstLow: number, tolerance: number): number | undefined {
+  let risen = false;
+  for (let i = 0; i < y.length; i++) {
+    if (y[i]! > firstLow + tolerance) risen = true;
+    else if (risen && i >= laterStart && y[i]! <= firstLow) return y[i];
+  }
+  return undefined;
+}
+
+function halves(evidence: SeriesEvidence): { first: number[]; later: number[] } {
+  const half = Math.floor(evidence.samples / 2);
+  return { first: evidence.y.slice(0, half), later: evidence.y.slice(half) };
+}
+
+/**
  * A series without a significant trend is bounded (a sawtooth, a cache, data in flight at
  * snapshot time) when its later half never tops its first half's peak by more than what could
  * matter, or than its own flatness tolerance (a tenth of its range: a noisy leak's later peak
- * is about half its range above), or when its later half falls back to the first half's low: what
- * accumulates does not go back (counts after a forced GC are exact).
+ * is about half its range above).
  */
 const bounded: VerdictRule = {
   name: 'bounded',
@@ -254,19 +301,11 @@ const bounded: VerdictRule = {
     const firstPeak = Math.max(...evidence.y.slice(0, half));
     const later = evidence.y.slice(half);
     const laterPeak = Math.max(...later);
-    const laterLow = Math.min(...later);
-    const firstLow = Math.min(...evidence.y.slice(0, half));
     const margin = Math.max(evidence.materialThreshold, evidence.flatTolerance);
     if (laterPeak - firstPeak <= margin) {
       return {
         verdict: 'stable',
         reason: `no significant trend (${testText(evidence)}) and the later half's peak ${formatAmount(laterPeak, evidence.kind)} stays within ${formatAmount(margin, evidence.kind)} of the first half's ${formatAmount(firstPeak, evidence.kind)}`,
-      };
-    }
-    if (laterLow <= firstLow) {
-      return {
-        verdict: 'stable',
-        reason: `no significant trend (${testText(evidence)}) and the later half falls back to ${formatAmount(laterLow, evidence.kind)}, no more than the first half's low (${formatAmount(firstLow, evidence.kind)}): nothing accumulates`,
       };
     }
     return undefined;
@@ -396,6 +435,9 @@ export const verdictRules: readonly VerdictRule[] = [
   // Before significance: a one-off step then flat (a late compile, a lazily made table) is
   // stable whether or not the few samples make it significant.
   plateau,
+  // Before significance and persistence: a series that falls back, or an exact count at its
+  // cap, is stable whether or not its trend is significant.
+  capped,
   significance,
   magnitude,
   persistence,
