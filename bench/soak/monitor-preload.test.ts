@@ -1,3 +1,4 @@
+// Soak test (minutes; run by `npm run test:soak`, not by `npm test`): the preload path end to end.
 // The monitor as a preload in a real service: `node --import heapdrift/monitor/register`
 // (options from HEAPDRIFT_MONITOR_* variables) on the system Node (20) in the example service with its
 // own monitor off and the leak on. It must print its events on stderr, take a snapshot
@@ -20,7 +21,7 @@ import {
   repositoryRoot,
   startService,
   TEST_NODE_ARGS,
-} from './helpers/monitor-service.js';
+} from '../../test/helpers/monitor-service.js';
 
 /**
  * A bound, not a timing: on a quiet machine this takes about a minute; under a load average
