@@ -2,43 +2,15 @@
 // controls that allocate heavily without leaking, and an ordinary app-level leak. The scenario
 // modules themselves are plain `.cjs` files that run unchanged inside Node.js 20–26.
 
-import { fileURLToPath } from 'node:url';
 import { canaryScenarios } from './canaries/index.js';
+import { type ScenarioInfo, scenarioFile } from './scenario-info.js';
 
-export type ScenarioExpectation = 'leak' | 'no-leak' | 'runtime-dependent';
-
-export interface ScenarioDefaults {
-  /** Snapshots to take, warm-up included. */
-  snapshots: number;
-  /** Iterations between two snapshots. */
-  everyIterations: number;
-  /** Leading snapshots that the verdict ignores (JIT and caches settling). */
-  warmupSnapshots: number;
-}
-
-export interface ScenarioInfo {
-  name: string;
-  description: string;
-  /** Absolute path of the scenario's `.cjs` module (next to this file in dist). */
-  file: string;
-  kind: 'iterations';
-  defaults: ScenarioDefaults;
-  /** Path queries of the structures that matter, e.g. 'NativeContext > retained_maps'. */
-  track?: string[];
-  expectation: ScenarioExpectation;
-  /**
-   * What the scenario knows about its tracked structures, for their verdicts: e.g. how many
-   * steps after warm-up a healthy runtime's high-water mark takes at most.
-   */
-  trackVerdict?: { maximumPlateauSteps?: number };
-  /** Class the analysis must name as growing, when the scenario leaks. */
-  growingClass?: string;
-}
-
-/** The `.cjs` file of a built-in scenario, by its path under this folder without the extension. */
-export function scenarioFile(name: string): string {
-  return fileURLToPath(new URL(`./${name}.cjs`, import.meta.url));
-}
+export {
+  type ScenarioDefaults,
+  type ScenarioExpectation,
+  type ScenarioInfo,
+  scenarioFile,
+} from './scenario-info.js';
 
 // Defaults measured on a loaded 2-core machine (see README.md): each run stays under ~40 s of
 // wall time including snapshots, with 16 snapshots.

@@ -3,7 +3,7 @@
 // others guard `sweep` against the next regression of the same kind.
 
 // A cycle with ../index.js, which lists these: only its hoisted function is used here.
-import { type ScenarioInfo, scenarioFile } from '../index.js';
+import { type ScenarioInfo, scenarioFile } from '../scenario-info.js';
 
 const canaryFile = (name: string) => scenarioFile(`canaries/${name}`);
 
