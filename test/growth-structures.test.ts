@@ -11,6 +11,7 @@ import { before, describe, it } from 'node:test';
 import { computeDominators } from '../src/analysis/dominators.js';
 import { queryGraph } from '../src/analysis/query.js';
 import { classAggregates } from '../src/growth/classes.js';
+import { SeriesBuilder } from '../src/growth/series.js';
 import { StructureKeys } from '../src/growth/structure-keys.js';
 import { measureStructures } from '../src/growth/structures.js';
 import { type GrowthReport, SeriesTracker } from '../src/growth/track.js';
@@ -305,5 +306,29 @@ describe('SeriesTracker bookkeeping', () => {
     const report = tracker.analyze();
     assert.equal(report.verdict, 'inconclusive');
     assert.equal(report.namedTracks[0]!.metrics[0]!.verdict.decidedBy, 'enough-samples');
+  });
+});
+
+describe('SeriesBuilder.presentEvidence', () => {
+  const samples = Array.from({ length: 9 }, (_, index) => ({
+    snapshotIndex: index,
+    x: index * 100,
+    elapsedMs: index * 300,
+  }));
+  const builder = new SeriesBuilder(samples, 'iteration', { warmupSamples: 2, minimumSamples: 7 });
+
+  it('drops a rare absence (another path reached the objects) when enough samples remain', () => {
+    const count = [3, 3, 3, 3, 0, 3, 3, 3, 3];
+    const wide = new SeriesBuilder(samples, 'iteration', { warmupSamples: 2, minimumSamples: 5 });
+    const evidence = wide.presentEvidence([96, 96, 96, 96, 0, 96, 96, 96, 96], count, 'selfSize');
+    assert.equal(evidence.samples, 6, 'the absent sample is not a measurement of 0');
+    assert.ok(evidence.y.every((value) => value === 96));
+  });
+
+  it('keeps the zeros when dropping them would leave too few samples to judge', () => {
+    const count = [3, 3, 3, 3, 0, 3, 3, 3, 3];
+    const evidence = builder.presentEvidence([96, 96, 96, 96, 0, 96, 96, 96, 96], count, 'selfSize');
+    assert.equal(evidence.samples, 7);
+    assert.ok(evidence.samples >= evidence.options.minimumSamples);
   });
 });
