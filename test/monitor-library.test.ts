@@ -128,6 +128,18 @@ describe('monitor online rules', () => {
     assert.notEqual(decision.verdict, 'growing', decision.reason);
   });
 
+  it('keeps calling a leak growing when it slows but its late pace alone is still a leak', () => {
+    // 400 B/ms for the first 400 s, then 80 B/ms (20 %: a heap nearing its limit, GC thrashing):
+    // the late pace alone adds ~45 MiB over the span, far past the magnitude threshold.
+    const level = (time: number) =>
+      50 * MIB + 400 * Math.min(time, 400_000) + 80 * Math.max(0, time - 400_000);
+    const floor = { t: times, y: times.map(level) };
+    const major = { t: times.filter((_, i) => i % 4 === 1), y: [] as number[] };
+    major.y = major.t.map(level);
+    const decision = decideOnline(gatherOnlineEvidence(floor, major, settings));
+    assert.equal(decision.verdict, 'growing', `${decision.rule}: ${decision.reason}`);
+  });
+
   it('needs readings after three major GCs before it can call growth', () => {
     const floor = { t: times, y: times.map((time) => 50 * MIB + time * 40) };
     const major = { t: [times[5]!, times[40]!], y: [50 * MIB, 60 * MIB] };

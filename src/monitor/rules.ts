@@ -133,7 +133,11 @@ const persistence: OnlineRule = {
   decide: (evidence) => {
     if (evidence.majorSlopeBytesPerHour <= 0) return undefined;
     const ratio = evidence.lateMajorSlopeBytesPerHour / evidence.majorSlopeBytesPerHour;
-    return ratio < evidence.settings.persistenceFraction
+    // Slowing is settling only while the late pace, kept up over the judged span, would stay
+    // under the magnitude threshold: a leak nearing the heap limit slows too (GC thrashes),
+    // and a 4 GB leak was once cleared here at 24 % of its earlier pace.
+    const lateGrowth = (evidence.lateMajorSlopeBytesPerHour * evidence.spanMs) / MILLISECONDS_PER_HOUR;
+    return ratio < evidence.settings.persistenceFraction && lateGrowth < evidence.growthThreshold
       ? {
           verdict: 'inconclusive',
           reason: `grew by ${formatBytes(evidence.majorRise)} across ${evidence.majorReadings} major GCs, but the latest grow at ${percent(Math.max(0, ratio))} of that pace: settling (a start-up, a cache reaching its size) or slowing`,
