@@ -4,8 +4,8 @@
 
 import pc from 'picocolors';
 import semver from 'semver';
+import { table } from '../format/index.js';
 import type { SweepCell, SweepRecord } from '../run/sweep-record.js';
-import { table } from './format.js';
 import { escapeHtml } from './html.js';
 import { verdictLabel } from './terminal.js';
 

@@ -12,12 +12,12 @@ import {
   type TargetHeap,
 } from '../capture/index.js';
 import { UserError } from '../errors.js';
-import { formatBytes } from '../report/format.js';
-import { describeEnvironment } from './environment.js';
+import { formatBytes } from '../format/index.js';
 import { makePrivateDirectory } from './files.js';
 import { safeName } from './matrix.js';
+import { newRecord, recordDirectory } from './new-record.js';
 import { RecordKeeper } from './record-keeper.js';
-import { type AttachSource, RUN_SCHEMA_VERSION, type RunRecord } from './result.js';
+import type { AttachSource, RunRecord } from './result.js';
 import type { RunEvent } from './run-scenario.js';
 
 export interface AttachOptions {
@@ -144,9 +144,6 @@ function unaffordable(heap: TargetHeap, factor: number): string | null {
 function newAttachRecord(options: AttachOptions, target: InspectorTarget, heap: TargetHeap): RunRecord {
   const startedAt = new Date();
   const label = `pid-${heap.pid}`;
-  const id = `${startedAt.toISOString().replace(/[:.]/g, '-')}-attach-${safeName(label)}`;
-  const directory = join(options.runsDir, id);
-  makePrivateDirectory(directory);
   const source: AttachSource = {
     type: 'attach',
     target: target.label,
@@ -156,13 +153,8 @@ function newAttachRecord(options: AttachOptions, target: InspectorTarget, heap: 
     inspectorAfter: null,
     refused: [],
   };
-  return {
-    schemaVersion: RUN_SCHEMA_VERSION,
+  return newRecord(recordDirectory(options.runsDir, startedAt, `attach-${safeName(label)}`), startedAt, {
     kind: 'attach',
-    id,
-    directory,
-    status: 'running',
-    verdict: 'incomplete',
     verdictReason: 'the attach has not finished',
     scenario: { name: `pid ${heap.pid}`, file: target.label, mode: 'script', builtin: false },
     runtime: {
@@ -173,22 +165,13 @@ function newAttachRecord(options: AttachOptions, target: InspectorTarget, heap: 
       source: 'attached process',
     },
     command: options.command ?? `heapdrift attach ${options.target}`,
-    environment: describeEnvironment(),
     schedule: {
       snapshots: options.durationMs && !options.snapshots ? 0 : (options.snapshots ?? DEFAULT_SNAPSHOTS),
       everyIterations: null,
       everyMs: options.everyMs ?? DEFAULT_EVERY_MS,
       warmupSnapshots: options.warmupSnapshots ?? 2,
     },
-    startedAt: startedAt.toISOString(),
-    endedAt: null,
-    wallMs: 0,
-    exit: null,
     xUnit: 'ms',
-    snapshots: [],
-    tracks: [],
-    structures: [],
-    classes: [],
     source,
-  };
+  });
 }

@@ -10,11 +10,11 @@ import { type CaptureSession, type SnapshotEvent, startCapture } from '../captur
 import { UserError } from '../errors.js';
 import { type Runtime, resolveRuntime } from '../runtimes/index.js';
 import { runCommandLine } from './command-line.js';
-import { describeEnvironment } from './environment.js';
 import { makePrivateDirectory, makeRunsDirectory } from './files.js';
 import type { TrackMeasurement } from './measure-snapshot.js';
+import { newRecord, recordDirectory } from './new-record.js';
 import { RecordKeeper } from './record-keeper.js';
-import { type Invocation, RUN_SCHEMA_VERSION, type RunRecord, type SnapshotRow } from './result.js';
+import type { Invocation, RunRecord, SnapshotRow } from './result.js';
 import { resolveScenario, type ScenarioSource } from './scenario-source.js';
 import { typeScriptNodeArgs } from './typescript.js';
 
@@ -77,19 +77,14 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
   options.onEvent?.({ type: 'runtime', runtime });
   const schedule = scheduleOf(options, scenario);
   const startedAt = new Date();
-  const id = `${startedAt.toISOString().replace(/[:.]/g, '-')}-${scenario.name}-node${runtime.version}`;
-  const directory = join(options.runsDir, id);
-  const snapshotDir = join(directory, 'snapshots');
   makeRunsDirectory(options.runsDir);
+  const identity = recordDirectory(options.runsDir, startedAt, `${scenario.name}-node${runtime.version}`);
+  const { directory } = identity;
+  const snapshotDir = join(directory, 'snapshots');
   makePrivateDirectory(snapshotDir);
   const tracks = [...new Set([...(scenario.builtin?.track ?? []), ...(options.track ?? [])])];
-  const record: RunRecord = {
-    schemaVersion: RUN_SCHEMA_VERSION,
+  const record = newRecord(identity, startedAt, {
     kind: 'run',
-    id,
-    directory,
-    status: 'running',
-    verdict: 'incomplete',
     verdictReason: 'the run has not finished',
     scenario: { name: scenario.name, file: scenario.file, mode: scenario.mode, builtin: !!scenario.builtin },
     runtime: {
@@ -100,20 +95,11 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
       source: runtime.source,
     },
     command: options.command ?? runCommandLine(options),
-    environment: describeEnvironment(),
     schedule,
-    startedAt: startedAt.toISOString(),
-    endedAt: null,
-    wallMs: 0,
-    exit: null,
     invocation,
     output: { stdout: OUTPUT_FILES.stdout, stderr: OUTPUT_FILES.stderr },
     xUnit: scenario.mode === 'iterations' ? 'iteration' : 'ms',
-    snapshots: [],
-    tracks: [],
-    structures: [],
-    classes: [],
-  };
+  });
   const keeper = new RecordKeeper(record, {
     tracks,
     warmupSnapshots: schedule.warmupSnapshots,

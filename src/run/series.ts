@@ -4,14 +4,13 @@
 // skipped and recorded; snapshots of different processes are refused unless allowed.
 
 import { rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import { readHeapSnapshot } from '../snapshot/index.js';
-import { describeEnvironment } from './environment.js';
-import { makePrivateDirectory } from './files.js';
 import { safeName } from './matrix.js';
+import { newRecord, recordDirectory } from './new-record.js';
 import { RecordKeeper } from './record-keeper.js';
-import { RUN_SCHEMA_VERSION, type RunRecord, type SeriesSource } from './result.js';
+import type { RunRecord, SeriesSource } from './result.js';
 import type { RunEvent } from './run-scenario.js';
 import { listSeriesFiles, type SeriesFile, type SeriesOrder } from './series-files.js';
 import { ProcessContinuity } from './series-process.js';
@@ -114,38 +113,21 @@ export async function runSeries(options: SeriesOptions): Promise<RunRecord> {
 function newSeriesRecord(options: SeriesOptions, files: SeriesFile[], source: SeriesSource): RunRecord {
   const startedAt = new Date();
   const label = seriesLabel(options.paths);
-  const id = `${startedAt.toISOString().replace(/[:.]/g, '-')}-series-${safeName(label)}`;
-  const directory = join(options.runsDir, id);
-  makePrivateDirectory(directory);
-  return {
-    schemaVersion: RUN_SCHEMA_VERSION,
+  return newRecord(recordDirectory(options.runsDir, startedAt, `series-${safeName(label)}`), startedAt, {
     kind: 'series',
-    id,
-    directory,
-    status: 'running',
-    verdict: 'incomplete',
     verdictReason: 'the series has not been judged yet',
     scenario: { name: label, file: options.paths[0]!, mode: 'script', builtin: false },
     runtime: { spec: 'snapshots', version: 'unknown', v8Version: null, path: '', source: 'snapshot files' },
     command: options.command ?? `heapdrift series ${options.paths.join(' ')}`,
-    environment: describeEnvironment(),
     schedule: {
       snapshots: files.length,
       everyIterations: null,
       everyMs: null,
       warmupSnapshots: options.warmupSnapshots ?? 2,
     },
-    startedAt: startedAt.toISOString(),
-    endedAt: null,
-    wallMs: 0,
-    exit: null,
     xUnit: 'ms',
-    snapshots: [],
-    tracks: [],
-    structures: [],
-    classes: [],
     source,
-  };
+  });
 }
 
 /** A directory's name, or the directory of the files. */
