@@ -92,17 +92,11 @@ export class SeriesBuilder {
     const rare = gaps * ABSENCES_PER_GAP <= count.length - Math.max(first, 0);
     if (gaps === 0 || !rare) return this.evidence(y, metric, extra);
     const subset = this.over(this.samples.filter((_, index) => keep[index]));
-    const present = subset.evidence(
+    return subset.evidence(
       y.filter((_, index) => keep[index]),
       metric,
       extra,
     );
-    // Dropping the gaps must not leave too few samples to judge a run that has enough: a
-    // structure caught only now and then (objects in flight when a snapshot fell) is then judged
-    // on its zeros too, instead of holding the whole run's verdict back.
-    if (present.samples >= present.options.minimumSamples) return present;
-    const whole = this.evidence(y, metric, extra);
-    return whole.samples >= whole.options.minimumSamples ? whole : present;
   }
 }
 
