@@ -1,6 +1,6 @@
-// A small real sweep (two scenarios × three runtimes) as CI would run it: unsharded, then as two
-// shards merged with `heapdrift merge`; the merged record must have the unsharded verdicts,
-// cell for cell. A second sweep over the same results cache runs nothing again.
+// A small real sweep (two scenarios × three runtimes) as CI would run it: two shards merged with
+// `heapdrift merge`, then the unsharded sweep over the same results cache, which must run
+// nothing and give the merged verdicts cell for cell.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -45,16 +45,37 @@ const verdicts = (record: SweepRecord) =>
 
 describe('sweep, shards and merge on real runtimes', () => {
   let unsharded: SweepRecord;
+  let merged: SweepRecord;
   const shardFiles: string[] = [];
+  const resultsDir = join(work, 'results');
 
-  test('unsharded: one cell per scenario and version; known leaks only, so exit 0', () => {
-    const result = sweep(['--json', '--quiet'], join(work, 'cache-a'));
+  // The runs happen once, as two shards (what CI runners do); the unsharded sweep then reads
+  // the same results cache. So every cell is measured once (six runs, not twelve), and the
+  // unsharded sweep still plans and orders all six cells itself.
+  test('two shards split the cells, each running its own; merge joins them in plan order', () => {
+    for (const shard of ['1/2', '2/2']) {
+      const result = sweep(['--shard', shard, '--json', '--quiet'], resultsDir);
+      assert.equal(result.status, 0, result.stderr);
+      const record = JSON.parse(result.stdout) as SweepRecord;
+      assert.equal(record.cells.length, 3);
+      assert.ok(record.cells.every((cell) => !cell.cached));
+      shardFiles.push(join(record.directory, 'sweep.json'));
+    }
+    const result = heapdrift([
+      'merge',
+      shardFiles[1]!,
+      shardFiles[0]!,
+      '--json',
+      '--markdown',
+      join(work, 'sweep.md'),
+    ]);
     assert.equal(result.status, 0, result.stderr);
-    unsharded = JSON.parse(result.stdout) as SweepRecord;
-    assert.equal(unsharded.kind, 'sweep');
-    assert.equal(unsharded.cells.length, 6);
+    merged = JSON.parse(result.stdout) as SweepRecord;
+    assert.equal(merged.kind, 'sweep');
+    assert.equal(merged.shard, undefined);
+    assert.equal(merged.cells.length, 6);
     const cell = (scenario: string, version: string) =>
-      unsharded.cells.find((item) => item.scenario === scenario && item.version === version)!;
+      merged.cells.find((item) => item.scenario === scenario && item.version === version)!;
     assert.equal(
       cell('retained-maps', '22.14.0').verdict,
       'leak',
@@ -63,44 +84,21 @@ describe('sweep, shards and merge on real runtimes', () => {
     assert.equal(cell('retained-maps', '22.14.0').growing, 'NativeContext > retained_maps');
     for (const version of ['24.21.0', '26.10.0'])
       assert.equal(cell('retained-maps', version).verdict, 'no-leak');
-    const sweepFile = join(unsharded.directory, 'sweep.json');
-    assert.equal(statSync(sweepFile).mode & 0o777, 0o600);
-    assert.deepEqual(verdicts(JSON.parse(readFileSync(sweepFile, 'utf8'))), verdicts(unsharded));
-  });
-
-  test('the same sweep again comes from the results cache', () => {
-    const result = sweep(['--json', '--quiet'], join(work, 'cache-a'));
-    assert.equal(result.status, 0, result.stderr);
-    const again = JSON.parse(result.stdout) as SweepRecord;
-    assert.ok(again.cells.every((cell) => cell.cached));
-    assert.deepEqual(verdicts(again), verdicts(unsharded));
-  });
-
-  test('two shards split the cells and merge into the unsharded verdicts', () => {
-    for (const shard of ['1/2', '2/2']) {
-      const result = sweep(['--shard', shard, '--json', '--quiet'], join(work, 'cache-b'));
-      assert.equal(result.status, 0, result.stderr);
-      const record = JSON.parse(result.stdout) as SweepRecord;
-      assert.equal(record.cells.length, 3);
-      assert.ok(record.cells.every((cell) => !cell.cached));
-      shardFiles.push(join(record.directory, 'sweep.json'));
-    }
-    const merged = heapdrift([
-      'merge',
-      shardFiles[1]!,
-      shardFiles[0]!,
-      '--json',
-      '--markdown',
-      join(work, 'sweep.md'),
-    ]);
-    assert.equal(merged.status, 0, merged.stderr);
-    const record = JSON.parse(merged.stdout) as SweepRecord;
-    assert.equal(record.kind, 'sweep');
-    assert.equal(record.shard, undefined);
-    assert.deepEqual(verdicts(record), verdicts(unsharded));
     const markdown = readFileSync(join(work, 'sweep.md'), 'utf8');
     assert.match(markdown, /^\| 22\.14\.0 \| \*\*LEAK\*\* \| no leak \|$/m);
     assert.match(markdown, /known: Node 22\.14\.0, `retained-maps` — retained-maps \(fixed in 22\.15\.0\)/);
+  });
+
+  test('the unsharded sweep over the same results cache runs nothing and equals the merge', () => {
+    const result = sweep(['--json', '--quiet'], resultsDir);
+    assert.equal(result.status, 0, result.stderr); // known leaks only
+    unsharded = JSON.parse(result.stdout) as SweepRecord;
+    assert.equal(unsharded.kind, 'sweep');
+    assert.ok(unsharded.cells.every((cell) => cell.cached));
+    assert.deepEqual(verdicts(unsharded), verdicts(merged));
+    const sweepFile = join(unsharded.directory, 'sweep.json');
+    assert.equal(statSync(sweepFile).mode & 0o777, 0o600);
+    assert.deepEqual(verdicts(JSON.parse(readFileSync(sweepFile, 'utf8'))), verdicts(unsharded));
   });
 
   test('merge refuses shards that do not belong together, with one line and exit 2', () => {

@@ -32,6 +32,20 @@ export const canaryScenarios: ScenarioInfo[] = [
     growingClass: 'WeakRef',
   },
   {
+    name: 'abort-signal-any-observed',
+    description:
+      'Canary (nodejs/node#64476): AbortSignal.any() composites with an abort listener, aborted through a short-lived source.',
+    file: canaryFile('abort-signal-any-observed'),
+    kind: 'iterations',
+    defaults: { snapshots: 12, everyIterations: 5, warmupSnapshots: 2 },
+    // The set in lib/internal/abort_controller.js that keeps observed signals alive: empty
+    // between iterations once aborted composites leave it. Tracked so that the older
+    // abort-signal-any growth (WeakCells, same pattern) is told apart from this one.
+    track: ['edge:gcPersistentSignals'],
+    expectation: 'runtime-dependent',
+    growingClass: 'AbortSignal',
+  },
+  {
     name: 'vm-compile-function',
     description:
       'Canary (nodejs/node#42080): vm.compileFunction() with importModuleDynamically, the functions dropped at once.',
@@ -40,4 +54,47 @@ export const canaryScenarios: ScenarioInfo[] = [
     defaults: { snapshots: 12, everyIterations: 5, warmupSnapshots: 2 },
     expectation: 'runtime-dependent',
   },
+
+  // Canaries without a known leak behind them (yet): they guard `sweep` against the next
+  // regression of an internal that has leaked before. A healthy runtime gives no-leak.
+  guardCanary(
+    'fetch-loopback',
+    'Canary: fetch() against a loopback HTTP server, 20 requests one after the other per iteration, bodies read and dropped.',
+  ),
+  guardCanary(
+    'http-keep-alive',
+    'Canary: http.request() through a keep-alive Agent (4 sockets) to a loopback server, 40 requests per iteration.',
+  ),
+  guardCanary(
+    'streams',
+    'Canary: stream.pipeline() over Readable.from() → Transform → Writable, and streams destroyed mid-flight.',
+  ),
+  guardCanary(
+    'worker-threads',
+    'Canary: worker_threads started per iteration, one exiting by itself and one terminated.',
+  ),
+  guardCanary(
+    'weakref-finalization',
+    'Canary: 500 objects per iteration held by WeakRefs and a long-lived FinalizationRegistry, dropped and collected.',
+  ),
+  guardCanary(
+    'async-local-storage',
+    'Canary: a long-lived AsyncLocalStorage, run() and enterWith() across promise, timer and immediate hops.',
+  ),
+  guardCanary(
+    'async-local-storage-disable',
+    'Canary: 20 short-lived AsyncLocalStorage instances per iteration, run() with an async callback that disable()s it at its end.',
+  ),
 ];
+
+/** A canary with the common schedule whose verdict comes from discovered classes and structures. */
+function guardCanary(name: string, description: string): ScenarioInfo {
+  return {
+    name,
+    description,
+    file: canaryFile(name),
+    kind: 'iterations',
+    defaults: { snapshots: 12, everyIterations: 5, warmupSnapshots: 2 },
+    expectation: 'runtime-dependent',
+  };
+}
