@@ -48,6 +48,11 @@ function enterWithTask(id) {
   });
 }
 
+// End each iteration on a turn of the loop: the runner snapshots when the iteration's promise
+// settles, and settling it inside a socket or timer callback left a varying number of handles
+// on the native stack ((GC roots) > (Handle scope): 35 → 869 edges on 22.23.5, inconclusive).
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
 async function iteration(i) {
   const tasks = [];
   for (let n = 0; n < parameters.tasksPerIteration; n++) {
@@ -56,6 +61,7 @@ async function iteration(i) {
     tasks.push(enterWithTask(id));
   }
   for (const value of await Promise.all(tasks)) sink ^= value;
+  await settle();
 }
 
 module.exports = {

@@ -81,10 +81,6 @@ export const canaryScenarios: ScenarioInfo[] = [
     'async-local-storage',
     'Canary: a long-lived AsyncLocalStorage, run() and enterWith() across promise, timer and immediate hops.',
   ),
-  guardCanary(
-    'async-local-storage-disable',
-    'Canary: 20 short-lived AsyncLocalStorage instances per iteration, run() with an async callback that disable()s it at its end.',
-  ),
 ];
 
 /** A canary with the common schedule whose verdict comes from discovered classes and structures. */
