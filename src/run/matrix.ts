@@ -24,6 +24,8 @@ export interface MatrixOptions extends Omit<RunOptions, 'node'> {
   shard?: ShardSpec;
   /** Runs at a time (default 1). */
   jobs?: number;
+  /** Stop each run once its verdict is settled (default on; see stopping-rule.ts). */
+  untilSettled?: boolean;
   /** Called before each runtime's run starts. */
   onRunStart?: (node: string, index: number) => void;
 }
@@ -57,11 +59,8 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixRecord> {
     options.jobs ?? 1,
     async (node, index) => {
       options.onRunStart?.(node, index);
-      finished[index] = await runScenario({
-        ...options,
-        node,
-        command: runCommandLine({ ...options, node }),
-      });
+      const runOptions = { ...options, node, untilSettled: options.untilSettled ?? true };
+      finished[index] = await runScenario({ ...runOptions, command: runCommandLine(runOptions) });
       record.runs = finished.filter((run) => run !== undefined);
       writeJsonAtomically(file, record);
     },

@@ -38,6 +38,8 @@ export interface SnapshotPlace {
   elapsedMs: number;
   heapUsed: number;
   captureMs: number;
+  gcMs?: number;
+  writeMs?: number;
 }
 
 export class RecordKeeper {
@@ -92,6 +94,8 @@ export class RecordKeeper {
       totalSelfSize: measured.totalSelfSize,
       heapUsed: place.heapUsed,
       captureMs: Math.round(place.captureMs),
+      ...(place.gcMs === undefined ? {} : { gcMs: Math.round(place.gcMs) }),
+      ...(place.writeMs === undefined ? {} : { writeMs: Math.round(place.writeMs) }),
       parseMs: Math.round(measured.parseMs),
       analysisMs: Math.round(measured.analysisMs),
     };

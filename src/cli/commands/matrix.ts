@@ -39,6 +39,10 @@ export function registerMatrix(program: Command): void {
     .option('--report-only', 'exit 0 whenever every run completed, whatever the verdicts (for demos)')
     .option('--shard <i/n>', 'run only shard i of n of the versions (join shards with heapdrift merge)')
     .option('--jobs <n>', 'runs at a time (default 1; parallel runs share the cores, see README)')
+    .option(
+      '--no-until-settled',
+      'take every snapshot instead of stopping once the verdict is settled (see README)',
+    )
     .addHelpText(
       'after',
       `
