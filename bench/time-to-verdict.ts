@@ -3,7 +3,7 @@
 // bench/results/runner.{json,md}: per repeat the wall and CPU time, how many verdicts match the
 // knowledge base, and per runtime the snapshots taken and where their time went.
 //
-//   npm run bench:runner -- [--repeats 3] [--jobs 1] [--no-until-settled] [--nodes a,b] [--cache-dir d] [--out name]
+//   npm run bench:runner -- [--repeats 3] [--jobs N (default: matrix's)] [--no-until-settled] [--nodes a,b] [--cache-dir d] [--out name]
 
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { answerFor, defaultKnowledgeDir, loadEntry } from '../src/knowledge/index.js';
-import { type RunRecord, runMatrix } from '../src/run/index.js';
+import { defaultMatrixJobs, type RunRecord, runMatrix } from '../src/run/index.js';
 import { DEFAULT_SETTLE_RULE, describeSettleRule } from '../src/run/stopping-rule.js';
 import { resolveRuntime } from '../src/runtimes/index.js';
 import { formatResults } from './format-results.js';
@@ -44,7 +44,7 @@ const repository = fileURLToPath(new URL('../../', import.meta.url));
 const { values: flags } = parseArgs({
   options: {
     repeats: { type: 'string', default: '3' },
-    jobs: { type: 'string', default: '1' },
+    jobs: { type: 'string' },
     'no-until-settled': { type: 'boolean', default: false },
     nodes: { type: 'string' },
     'cache-dir': { type: 'string' },
@@ -52,7 +52,8 @@ const { values: flags } = parseArgs({
   },
 });
 const repeats = Number(flags.repeats);
-const jobs = Number(flags.jobs);
+// Default: what `heapdrift matrix` itself would use here.
+const jobs = flags.jobs === undefined ? defaultMatrixJobs({ scenario: 'retained-maps' }) : Number(flags.jobs);
 const untilSettled = !flags['no-until-settled'];
 const nodes = flags.nodes ? flags.nodes.split(',') : RUNNER_NODES;
 const cacheDir = flags['cache-dir'];
