@@ -107,6 +107,11 @@ export interface RunRecord {
   classes: (JudgedSeries & { className: string })[];
   /** One per leak, largest first: the growing structures and classes grouped by owner (absent in older records). */
   findings?: FindingEntry[];
+  /**
+   * How many snapshots the verdict, tracks, structures and classes cover: while a long run goes
+   * on they are re-judged on a schedule (judging-schedule.ts); at its end, all of them.
+   */
+  judgedSnapshots?: number;
   /** The stopping rule, when it was on: the verdict after each snapshot and where the run stopped. */
   settle?: SettleState;
   /** Where the snapshots of a `series` or an `attach` came from; absent for a run. */

@@ -114,6 +114,7 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
     tracks,
     warmupSnapshots: schedule.warmupSnapshots,
     trackVerdict: scenario.builtin?.trackVerdict,
+    judgeEverySnapshot: options.untilSettled === true,
   });
   options.onEvent?.({ type: 'started', directory, totalSnapshots: schedule.snapshots || null });
   const settle = options.untilSettled
