@@ -153,7 +153,7 @@ describe('monitor snapshot quota', () => {
   it('refuses a snapshot that would pass the disk quota, and writes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'heapdrift-quota-'));
     try {
-      const options = resolveMonitorOptions({ snapshots: { dir, maxBytes: 64 * 1024, count: 2 } }).snapshots!;
+      const options = resolveMonitorOptions({ snapshots: { dir, maxBytes: 64 * 1024 } }).snapshots!;
       const events: SnapshotEvent[] = [];
       const taker = new SnapshotTaker(options, (event) => events.push(event));
       taker.onSuspicion();
