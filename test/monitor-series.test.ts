@@ -107,6 +107,13 @@ describe('monitor snapshot series on a real heap', { timeout: BOUND_MS + 30_000 
     assert.ok(report.includes(leak.summary), `the report shows the finding "${leak.summary}"`);
   });
 
+  it('writes the series private: files 0600 in a 0700 directory', () => {
+    assert.equal(statSync(seriesDir).mode & 0o777, 0o700);
+    const files = readdirSync(seriesDir);
+    assert.equal(files.filter((file) => file.endsWith('.heapsnapshot')).length, COUNT);
+    for (const file of files) assert.equal(statSync(join(seriesDir, file)).mode & 0o777, 0o600, file);
+  });
+
   it('counts the disk it used in memory, and a restart reads what is there once', () => {
     const onDisk = sizeOf(dir);
     assert.equal(taker.status().diskBytes, onDisk);

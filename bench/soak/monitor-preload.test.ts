@@ -11,7 +11,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -73,8 +73,11 @@ function soakOn(version: string): void {
       await service?.stop();
       // A failed soak keeps its series (records and snapshots) to be read.
       if (snapshotDir && !failed) rmSync(snapshotDir, { recursive: true, force: true });
-      else if (snapshotDir)
+      else if (snapshotDir) {
+        // With what the monitor printed (why a snapshot was skipped, …), to read with the records.
+        writeFileSync(join(snapshotDir, 'stderr.txt'), service?.stderr() ?? '', { mode: 0o600 });
         process.stderr.write(`monitor preload soak on Node ${version}: kept ${snapshotDir}\n`);
+      }
     });
 
     it('prints events on stderr and analyses a snapshot series naming the growing class', async (t) => {
