@@ -197,4 +197,23 @@ describe('monitor bad options', () => {
     );
     assert.equal(existsSync(join(repositoryRoot, 'soon')), false);
   });
+
+  it('the preload refuses a snapshot series too short to judge, naming the variable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heapdrift-short-series-'));
+    try {
+      const result = spawnSync(process.execPath, ['--import', 'heapdrift/monitor/register', '-e', '0'], {
+        cwd: repositoryRoot,
+        env: { ...process.env, HEAPDRIFT_MONITOR_SNAPSHOTS_DIR: dir, HEAPDRIFT_MONITOR_SNAPSHOTS_COUNT: '3' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      assert.equal(result.status, 2);
+      assert.equal(
+        result.stderr,
+        'heapdrift monitor: HEAPDRIFT_MONITOR_SNAPSHOTS_COUNT (option snapshots.count) must be an integer ≥ 7 (a series is judged from a baseline and 6 snapshots), got 3\n',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

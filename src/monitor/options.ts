@@ -92,7 +92,7 @@ function resolveSnapshotOptions(options: SnapshotOptions, intervalMs: number): R
   const fewest = analyse ? SERIES_MINIMUM_SNAPSHOTS : 1;
   return {
     dir: options.dir ?? join(tmpdir(), `heapdrift-monitor-${process.pid}`),
-    count: integer('snapshots.count', options.count ?? 8, fewest),
+    count: integer('snapshots.count', options.count ?? 8, fewest, analyse ? SERIES_REASON : undefined),
     every: positive('snapshots.every', options.every ?? intervalMs),
     maxBytes: positive('snapshots.maxBytes', options.maxBytes ?? 1024 ** 3),
     cooldownMs: nonNegative('snapshots.cooldownMs', options.cooldownMs ?? HOUR),
@@ -113,8 +113,12 @@ function nonNegative(name: string, value: number): number {
   return value;
 }
 
-function integer(name: string, value: number, minimum: number): number {
-  if (!Number.isInteger(value) || value < minimum) throw optionError(name, value, `an integer ≥ ${minimum}`);
+/** Why an analysed series needs its snapshots, for the error that refuses fewer. */
+const SERIES_REASON = `a series is judged from a baseline and ${SERIES_MINIMUM_SNAPSHOTS - 1} snapshots`;
+
+function integer(name: string, value: number, minimum: number, why?: string): number {
+  if (!Number.isInteger(value) || value < minimum)
+    throw optionError(name, value, `an integer ≥ ${minimum}${why ? ` (${why})` : ''}`);
   return value;
 }
 
