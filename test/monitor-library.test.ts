@@ -183,13 +183,17 @@ describe('monitor bad options', () => {
     );
   });
 
-  it('the preload prints one line naming the variable and exits 2', () => {
-    const result = spawnSync(process.execPath, ['--import', 'heapdrift/monitor/register', '-e', '0'], {
+  /** A real Node process with the preload and these variables, running nothing else. */
+  const preload = (variables: Record<string, string>) =>
+    spawnSync(process.execPath, ['--import', 'heapdrift/monitor/register', '-e', '0'], {
       cwd: repositoryRoot,
-      env: { ...process.env, HEAPDRIFT_MONITOR_INTERVAL_MS: 'soon' },
+      env: { ...process.env, ...variables },
       encoding: 'utf8',
       timeout: 30_000,
     });
+
+  it('the preload prints one line naming the variable and exits 2', () => {
+    const result = preload({ HEAPDRIFT_MONITOR_INTERVAL_MS: 'soon' });
     assert.equal(result.status, 2);
     assert.equal(
       result.stderr,
@@ -201,11 +205,9 @@ describe('monitor bad options', () => {
   it('the preload refuses a snapshot series too short to judge, naming the variable', () => {
     const dir = mkdtempSync(join(tmpdir(), 'heapdrift-short-series-'));
     try {
-      const result = spawnSync(process.execPath, ['--import', 'heapdrift/monitor/register', '-e', '0'], {
-        cwd: repositoryRoot,
-        env: { ...process.env, HEAPDRIFT_MONITOR_SNAPSHOTS_DIR: dir, HEAPDRIFT_MONITOR_SNAPSHOTS_COUNT: '3' },
-        encoding: 'utf8',
-        timeout: 30_000,
+      const result = preload({
+        HEAPDRIFT_MONITOR_SNAPSHOTS_DIR: dir,
+        HEAPDRIFT_MONITOR_SNAPSHOTS_COUNT: '3',
       });
       assert.equal(result.status, 2);
       assert.equal(
