@@ -1,14 +1,12 @@
 // The disk quota of the monitor's snapshot directory, counted in memory: what was there when
 // the monitor started (read once, so restarts still respect the quota) plus what its series
-// wrote. Estimates the next snapshot's file from the last one measured, so a series that
+// wrote. Estimates the next snapshot's file from the last one written, so a series that
 // cannot fit whole is refused before it pauses the service for nothing.
 
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatBytes } from './rules.js';
 
-/** Before any snapshot was measured: a file is taken to be twice the heap used (JSON of nodes, edges, strings). */
-export const SNAPSHOT_FILE_FACTOR = 2;
 /** A leaking heap grows during its series: later files are allowed this much more than the last one measured. */
 const GROWTH_MARGIN = 1.25;
 
@@ -47,19 +45,22 @@ export class SnapshotQuota {
   }
 
   /**
-   * Why the next snapshot must not be taken for lack of disk, or undefined. Once a snapshot was
-   * measured, all `snapshotsLeft` of the series must fit: a series cut short cannot be judged.
+   * Why the next snapshot must not be taken for lack of disk, or undefined. Before any was
+   * written there is no estimate (a file's size per byte of heap varies tenfold: strings and
+   * small objects weigh, arrays of numbers hardly do), and the write itself stops at the
+   * quota; after one, all `snapshotsLeft` of the series must fit: a series cut short cannot
+   * be judged.
    */
   refusal(heapUsed: number, snapshotsLeft: number): string | undefined {
-    const measured = this.#fileFactor;
-    const each = heapUsed * (measured === null ? SNAPSHOT_FILE_FACTOR : measured * GROWTH_MARGIN);
-    const planned = measured === null ? 1 : snapshotsLeft;
     const used = this.usedBytes;
-    if (used + planned * each <= this.maxBytes) return undefined;
     const quota = `the disk quota (${formatBytes(used)} of ${formatBytes(this.maxBytes)} used)`;
-    if (planned === 1)
-      return `not taking a heap snapshot: about ${formatBytes(each)} more would pass ${quota}`;
-    return `not taking a heap snapshot: the ${planned} snapshots left of this series, about ${formatBytes(each)} each, would pass ${quota}; raise snapshots.maxBytes (HEAPDRIFT_MONITOR_SNAPSHOTS_MAX_BYTES) or lower snapshots.count`;
+    if (this.#fileFactor === null) {
+      return used < this.maxBytes ? undefined : `not taking a heap snapshot: no room left in ${quota}`;
+    }
+    const each = heapUsed * this.#fileFactor * GROWTH_MARGIN;
+    if (used + snapshotsLeft * each <= this.maxBytes) return undefined;
+    const left = snapshotsLeft === 1 ? 'the last snapshot' : `the ${snapshotsLeft} snapshots left`;
+    return `not taking a heap snapshot: ${left} of this series, about ${formatBytes(each)} each, would pass ${quota}; raise snapshots.maxBytes (HEAPDRIFT_MONITOR_SNAPSHOTS_MAX_BYTES) or lower snapshots.count`;
   }
 }
 

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -169,15 +170,15 @@ export class SnapshotTaker {
     const elapsedMs = performance.now() - origin;
     const heapUsed = process.memoryUsage().heapUsed;
     const captureStarted = performance.now();
-    await writeSnapshot(join(directory, file));
+    const room = this.#quota.maxBytes - this.#quota.usedBytes;
+    const written = await writeSnapshot(join(directory, file), room);
     const captureMs = performance.now() - captureStarted;
+    if (written === null) {
+      this.#quota.recount();
+      return `the snapshot went over the disk quota (${formatBytes(room)} left of ${formatBytes(this.#quota.maxBytes)}) while being written; stopped and deleted; raise snapshots.maxBytes (HEAPDRIFT_MONITOR_SNAPSHOTS_MAX_BYTES)`;
+    }
     const bytes = statSync(join(directory, file)).size;
     this.#quota.noteSnapshot(bytes, heapUsed);
-    if (this.#quota.usedBytes > this.#quota.maxBytes) {
-      rmSync(join(directory, file), { force: true });
-      this.#quota.recount();
-      return `the snapshot (${formatBytes(bytes)}) went over the disk quota of ${formatBytes(this.#quota.maxBytes)}; deleted`;
-    }
     this.#emit({
       type: 'written',
       file: join(directory, file),
@@ -244,7 +245,23 @@ export class SnapshotTaker {
   }
 }
 
-/** Streams a snapshot straight into a file created 0600 (never readable by others, even while written). */
-async function writeSnapshot(file: string): Promise<void> {
-  await pipeline(getHeapSnapshot(), createWriteStream(file, { mode: 0o600, flags: 'wx' }));
+/** Streams a snapshot straight into a file created 0600 (never readable by others, even while
+ * written), at most `maxBytes` of it: past them the write stops and the file is deleted (null). */
+async function writeSnapshot(file: string, maxBytes: number): Promise<number | null> {
+  let bytes = 0;
+  const overQuota = new Error('over the disk quota');
+  const cap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      done(bytes > maxBytes ? overQuota : null, chunk);
+    },
+  });
+  try {
+    await pipeline(getHeapSnapshot(), cap, createWriteStream(file, { mode: 0o600, flags: 'wx' }));
+    return bytes;
+  } catch (error) {
+    if (error !== overQuota) throw error;
+    rmSync(file, { force: true });
+    return null;
+  }
 }
