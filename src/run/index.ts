@@ -7,7 +7,9 @@ export { makePrivateDirectory, writeJsonAtomically } from './files.js';
 export { defaultMatrixJobs, type MatrixOptions, runMatrix } from './matrix.js';
 export { measureSnapshot, type SnapshotMeasurement } from './measure-snapshot.js';
 export { type LoadedShard, loadShard, mergeShards, type ShardableRecord } from './merge.js';
+export { newRecord, type RecordStart } from './new-record.js';
 export { mapWithJobs } from './pool.js';
+export { RecordKeeper } from './record-keeper.js';
 export type {
   AttachSource,
   BisectRecord,
