@@ -8,12 +8,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { computeDistances } from '../src/analysis/distances.js';
 import { computeDominators } from '../src/analysis/dominators.js';
 import { queryGraph } from '../src/analysis/query.js';
 import { classAggregates } from '../src/growth/classes.js';
 import { SeriesBuilder } from '../src/growth/series.js';
 import { StructureKeys } from '../src/growth/structure-keys.js';
-import { measureStructures } from '../src/growth/structures.js';
+import { measureStructures, STRING_NODE_TYPES } from '../src/growth/structures.js';
 import { type GrowthReport, SeriesTracker } from '../src/growth/track.js';
 import type { HeapGraph } from '../src/snapshot/graph.js';
 import { graphFromJsonFile } from './helpers/json-graph.js';
@@ -147,18 +148,32 @@ describe('structure keys on a real fixture heap', () => {
     assert.deepEqual(keys.segments(points).at(-1), { edge: '[]', edgeType: 'element', className: 'Point' });
   });
 
-  it('accounts for every reachable node exactly once', () => {
-    let reachable = 0;
+  it('accounts for every reachable node exactly once, a string’s parts in its bytes only', () => {
+    const isString = (node: number) =>
+      STRING_NODE_TYPES.some((type) => graph.layout.nodeTypes[graph.nodeType(node)] === type);
+    const { parentEdges } = computeDistances(graph);
+    let objects = 0;
+    let parts = 0;
     let reachableSelfSize = 0;
     for (let node = 0; node < graph.nodeCount; node++) {
       if (measured.nodeKeys[node]! < 0) continue;
-      reachable++;
       reachableSelfSize += graph.nodeSelfSize(node);
+      const parent = parentEdges[node]! >= 0 ? graph.edgeSource(parentEdges[node]!) : -1;
+      if (parent >= 0 && isString(parent)) {
+        parts++;
+        assert.equal(measured.nodeKeys[node], measured.nodeKeys[parent], 'a part is keyed with its string');
+      } else objects++;
     }
     const sum = (values: Float64Array) => values.reduce((total, value) => total + value, 0);
-    assert.equal(sum(measured.count), reachable);
+    assert.ok(parts > 0, 'the fixture heap holds ropes or slices');
+    assert.equal(sum(measured.count), objects);
     assert.equal(sum(measured.selfSize), reachableSelfSize);
-    assert.ok(reachable > graph.nodeCount * 0.95, `${reachable} of ${graph.nodeCount} reachable`);
+    for (let key = 1; key < keys.size; key++) {
+      assert.doesNotMatch(keys.path(key), /\((concatenated|sliced) string\)/);
+      if (keys.segment(key).className === '(string)')
+        assert.equal(measured.edgeCount[key], 0, keys.path(key));
+    }
+    assert.ok(objects + parts > graph.nodeCount * 0.95, `${objects + parts} of ${graph.nodeCount} reachable`);
   });
 
   it('sums retained sizes per key when given', () => {
@@ -290,6 +305,16 @@ describe('structures across the snapshots of one real process', () => {
       [],
     );
     assert.equal(report.verdict, 'no-leak', report.reason);
+  });
+
+  it('does not call a control no-leak from too few snapshots, even when nothing is a candidate', () => {
+    const tracker = new SeriesTracker({ xUnit: 'iteration' });
+    controlFiles.slice(0, 3).forEach((file, index) => {
+      tracker.add(index, (index + 1) * 5000, measureStructures(graphFromJsonFile(file), tracker.keys));
+    });
+    const report = tracker.analyze();
+    assert.equal(report.verdict, 'inconclusive');
+    assert.match(report.reason, /^3 snapshot\(s\): too few to show that nothing grows \(the rules need 7/);
   });
 });
 

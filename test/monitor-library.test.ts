@@ -153,7 +153,7 @@ describe('monitor snapshot quota', () => {
   it('refuses a snapshot that would pass the disk quota, and writes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'heapdrift-quota-'));
     try {
-      const options = resolveMonitorOptions({ snapshots: { dir, maxBytes: 64 * 1024, count: 2 } }).snapshots!;
+      const options = resolveMonitorOptions({ snapshots: { dir, maxBytes: 64 * 1024 } }).snapshots!;
       const events: SnapshotEvent[] = [];
       const taker = new SnapshotTaker(options, (event) => events.push(event));
       taker.onSuspicion();
@@ -183,18 +183,39 @@ describe('monitor bad options', () => {
     );
   });
 
-  it('the preload prints one line naming the variable and exits 2', () => {
-    const result = spawnSync(process.execPath, ['--import', 'heapdrift/monitor/register', '-e', '0'], {
+  /** A real Node process with the preload and these variables, running nothing else. */
+  const preload = (variables: Record<string, string>) =>
+    spawnSync(process.execPath, ['--import', 'heapdrift/monitor/register', '-e', '0'], {
       cwd: repositoryRoot,
-      env: { ...process.env, HEAPDRIFT_MONITOR_INTERVAL_MS: 'soon' },
+      env: { ...process.env, ...variables },
       encoding: 'utf8',
       timeout: 30_000,
     });
+
+  it('the preload prints one line naming the variable and exits 2', () => {
+    const result = preload({ HEAPDRIFT_MONITOR_INTERVAL_MS: 'soon' });
     assert.equal(result.status, 2);
     assert.equal(
       result.stderr,
       'heapdrift monitor: HEAPDRIFT_MONITOR_INTERVAL_MS="soon" is not a number ≥ 0 (sampling interval (default 10000))\n',
     );
     assert.equal(existsSync(join(repositoryRoot, 'soon')), false);
+  });
+
+  it('the preload refuses a snapshot series too short to judge, naming the variable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heapdrift-short-series-'));
+    try {
+      const result = preload({
+        HEAPDRIFT_MONITOR_SNAPSHOTS_DIR: dir,
+        HEAPDRIFT_MONITOR_SNAPSHOTS_COUNT: '3',
+      });
+      assert.equal(result.status, 2);
+      assert.equal(
+        result.stderr,
+        'heapdrift monitor: HEAPDRIFT_MONITOR_SNAPSHOTS_COUNT (option snapshots.count) must be an integer ≥ 7 (a series is judged from a baseline and 6 snapshots), got 3\n',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -102,7 +102,11 @@ async function makeFixture(root: string): Promise<ReportFixture> {
   const killedRuns = join(root, 'killed');
   await killedCli(killedRuns, ['run', 'map-leak', '--node', 'system'], /snapshot 2\//);
   const killedMatrixRuns = join(root, 'killed-matrix');
-  await killedCli(killedMatrixRuns, ['matrix', 'map-leak', '--node', 'system,system'], /snapshot 1\//);
+  await killedCli(
+    killedMatrixRuns,
+    ['matrix', 'map-leak', '--node', 'system,system', '--jobs', '1'],
+    /snapshot 1\//,
+  );
   return {
     runsDir,
     runDir: run.directory,

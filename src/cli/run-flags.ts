@@ -33,6 +33,8 @@ export interface RunFlags {
   inheritOutput?: boolean;
   nodeArg?: string[];
   env?: string[];
+  /** `run --until-settled`, or `--no-until-settled` on matrix and bisect. */
+  untilSettled?: boolean;
 }
 
 export function addRunFlags(command: Command): Command {
@@ -90,6 +92,7 @@ export function runOptionsFrom(
     env: parseEnvFlags(flags.env ?? []),
     scriptArgs,
     forwardOutput: flags.inheritOutput || flags.verbose ? process.stderr : undefined,
+    untilSettled: flags.untilSettled,
   };
 }
 
@@ -130,6 +133,11 @@ export function progressPrinter(flags: RunFlags, label: string): (event: RunEven
         colors.dim(
           `${label}: Node ${event.runtime.version} (${event.runtime.source}) ${event.runtime.path}\n`,
         ),
+      );
+    } else if (event.type === 'settled') {
+      const of = event.totalSnapshots ? ` of ${event.totalSnapshots}` : '';
+      stream.write(
+        `${tty ? '\r\x1b[K' : ''}${label}: settled after ${event.snapshots}${of} snapshots: ${event.verdict}; stopping\n`,
       );
     } else if (event.type === 'warning') {
       stream.write(`${tty ? '\r\x1b[K' : ''}${colors.yellow('warning')}: ${event.message}\n`);

@@ -16,6 +16,8 @@ export function runVerdict(
   namedTracks: NamedTrackResult[],
   samples: number,
   findings: readonly Finding[] = [],
+  /** Samples the series rules need (warm-up included): fewer cannot show that nothing grows. */
+  samplesNeeded = 2,
 ): { verdict: RunVerdict; reason: string } {
   const named = (verdict: SeriesVerdict['verdict']) => [
     ...namedTracks.filter((track) => track.verdict === verdict).map((track) => track.name),
@@ -38,7 +40,12 @@ export function runVerdict(
       reason: `nothing grows for sure, but undecided: ${listed(undecided)}${firstUndecided(structures, classes, namedTracks)}`,
     };
   }
-  if (samples < 2) return { verdict: 'inconclusive', reason: `${samples} snapshot(s): nothing to compare` };
+  if (samples < samplesNeeded) {
+    return {
+      verdict: 'inconclusive',
+      reason: `${samples} snapshot(s): too few to show that nothing grows (the rules need ${samplesNeeded}, warm-up included)`,
+    };
+  }
   return {
     verdict: 'no-leak',
     reason: `${structures.length} candidate structures, ${classes.length} classes and ${namedTracks.length} named tracks, all stable`,

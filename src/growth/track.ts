@@ -21,7 +21,7 @@ import { SeriesBuilder, type TrackSample } from './series.js';
 import { StructureKeys } from './structure-keys.js';
 import { type StructureResult, structureResults } from './structure-tracking.js';
 import type { StructureMeasurements } from './structures.js';
-import { decide, defaultWarmupSamples, type VerdictOptions, type XUnit } from './verdict.js';
+import { decide, defaultWarmupSamples, MINIMUM_SAMPLES, type VerdictOptions, type XUnit } from './verdict.js';
 
 export interface TrackerOptions {
   xUnit: XUnit;
@@ -177,7 +177,14 @@ export class SeriesTracker {
         ? decide(builder.evidence(this.seriesOf(key, 'retainedSize'), 'retainedSize'))
         : undefined,
     );
-    const { verdict, reason } = runVerdict(structures, classes, namedTracks, this.#samples.length, findings);
+    const { verdict, reason } = runVerdict(
+      structures,
+      classes,
+      namedTracks,
+      this.#samples.length,
+      findings,
+      this.#samplesNeeded(),
+    );
     return {
       verdict,
       reason,
@@ -191,6 +198,13 @@ export class SeriesTracker {
       namedTracks,
       findings,
     };
+  }
+
+  /** Warm-up plus the samples a series needs after it: fewer snapshots cannot show stability. */
+  #samplesNeeded(): number {
+    const options = this.#options.verdict ?? {};
+    const warmup = options.warmupSamples ?? defaultWarmupSamples(this.#samples.length);
+    return warmup + (options.minimumSamples ?? MINIMUM_SAMPLES);
   }
 
   /** The series of every candidate, read from the store in one replay. */

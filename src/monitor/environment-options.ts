@@ -24,7 +24,8 @@ export const ENVIRONMENT_VARIABLES = {
   HEAPDRIFT_MONITOR_OUTPUT: 'file to append events to (default stderr)',
   HEAPDRIFT_MONITOR_FORMAT: '`text` (default) or `json` lines',
   HEAPDRIFT_MONITOR_SNAPSHOTS_DIR: 'take a snapshot series on suspicion, into this directory',
-  HEAPDRIFT_MONITOR_SNAPSHOTS_COUNT: 'snapshots per series (default 8)',
+  HEAPDRIFT_MONITOR_SNAPSHOTS_COUNT:
+    'snapshots per series (default 8, at least 7: a baseline and the 6 a verdict needs)',
   HEAPDRIFT_MONITOR_SNAPSHOTS_EVERY_MS: 'ms between them (default: the interval)',
   HEAPDRIFT_MONITOR_SNAPSHOTS_MAX_BYTES: 'disk quota of the directory (default 1 GiB)',
   HEAPDRIFT_MONITOR_SNAPSHOTS_COOLDOWN_MS: 'at most one series per this long (default 1 hour)',
@@ -32,6 +33,30 @@ export const ENVIRONMENT_VARIABLES = {
 } as const;
 
 type Variable = keyof typeof ENVIRONMENT_VARIABLES;
+
+/** The variable behind each option the preload sets, to name it when the option is refused. */
+const OPTION_VARIABLES: Record<string, Variable> = {
+  intervalMs: 'HEAPDRIFT_MONITOR_INTERVAL_MS',
+  warmupMs: 'HEAPDRIFT_MONITOR_WARMUP_MS',
+  minimumSpanMs: 'HEAPDRIFT_MONITOR_MIN_SPAN_MS',
+  confirmations: 'HEAPDRIFT_MONITOR_CONFIRMATIONS',
+  'rules.minimumGrowthBytes': 'HEAPDRIFT_MONITOR_MIN_GROWTH_BYTES',
+  'snapshots.count': 'HEAPDRIFT_MONITOR_SNAPSHOTS_COUNT',
+  'snapshots.every': 'HEAPDRIFT_MONITOR_SNAPSHOTS_EVERY_MS',
+  'snapshots.maxBytes': 'HEAPDRIFT_MONITOR_SNAPSHOTS_MAX_BYTES',
+  'snapshots.cooldownMs': 'HEAPDRIFT_MONITOR_SNAPSHOTS_COOLDOWN_MS',
+};
+
+/** An option error from options the preload read, reworded to name the variable that set it. */
+export function namingVariable(error: UserError): UserError {
+  const option = /option (\S+) must be/.exec(error.message)?.[1];
+  const variable = option === undefined ? undefined : OPTION_VARIABLES[option];
+  if (!variable) return error;
+  return new UserError(
+    error.message.replace(`option ${option}`, `${variable} (option ${option})`),
+    error.code,
+  );
+}
 
 export function preloadSettings(environment: NodeJS.ProcessEnv = process.env): PreloadSettings {
   const number = (name: Variable): number | undefined => {

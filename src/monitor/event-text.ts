@@ -23,7 +23,9 @@ export function snapshotEventText(event: SnapshotEvent): string {
       return `${PREFIX} snapshot ${event.index + 1}/${event.count} written: ${event.file} (${formatBytes(event.bytes)}, ${Math.round(event.captureMs)} ms)`;
     case 'analysed': {
       const classes = event.growingClasses.map((entry) => entry.name).join(', ') || 'none';
-      return `${PREFIX} snapshot series analysed: ${event.verdict}; growing classes: ${classes}; report: heapdrift report ${event.directory}`;
+      // A series that could not decide says why, so the next one can be set up to.
+      const why = event.verdict === 'leak' || event.verdict === 'no-leak' ? '' : ` (${event.reason})`;
+      return `${PREFIX} snapshot series analysed: ${event.verdict}${why}; growing classes: ${classes}; report: heapdrift report ${event.directory}`;
     }
   }
 }

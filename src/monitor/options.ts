@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { DEFAULT_RULE_SETTINGS, type RuleSettings } from './rules.js';
+import { SERIES_MINIMUM_SNAPSHOTS } from './series-analysis.js';
 
 export interface SnapshotOptions {
   /** Directory for the snapshot series (created 0700); default: a private folder under the temp dir. */
   dir?: string;
-  /** Snapshots per series (default 8: the run verdicts need 6 after a warm-up one). */
+  /** Snapshots per series (default 8; at least 7 when analysed: the verdicts need 6 after a baseline). */
   count?: number;
   /** Milliseconds between the snapshots of a series (default: the sampling interval). */
   every?: number;
@@ -86,13 +87,16 @@ export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMon
 }
 
 function resolveSnapshotOptions(options: SnapshotOptions, intervalMs: number): ResolvedSnapshotOptions {
+  const analyse = options.analyse ?? true;
+  // An analysed series shorter than the verdict's minimum could never be judged.
+  const fewest = analyse ? SERIES_MINIMUM_SNAPSHOTS : 1;
   return {
     dir: options.dir ?? join(tmpdir(), `heapdrift-monitor-${process.pid}`),
-    count: integer('snapshots.count', options.count ?? 8, 2),
+    count: integer('snapshots.count', options.count ?? 8, fewest, analyse ? SERIES_REASON : undefined),
     every: positive('snapshots.every', options.every ?? intervalMs),
     maxBytes: positive('snapshots.maxBytes', options.maxBytes ?? 1024 ** 3),
     cooldownMs: nonNegative('snapshots.cooldownMs', options.cooldownMs ?? HOUR),
-    analyse: options.analyse ?? true,
+    analyse,
     keep: options.keep ?? false,
   };
 }
@@ -109,8 +113,12 @@ function nonNegative(name: string, value: number): number {
   return value;
 }
 
-function integer(name: string, value: number, minimum: number): number {
-  if (!Number.isInteger(value) || value < minimum) throw optionError(name, value, `an integer ≥ ${minimum}`);
+/** Why an analysed series needs its snapshots, for the error that refuses fewer. */
+const SERIES_REASON = `a series is judged from a baseline and ${SERIES_MINIMUM_SNAPSHOTS - 1} snapshots`;
+
+function integer(name: string, value: number, minimum: number, why?: string): number {
+  if (!Number.isInteger(value) || value < minimum)
+    throw optionError(name, value, `an integer ≥ ${minimum}${why ? ` (${why})` : ''}`);
   return value;
 }
 

@@ -4,7 +4,7 @@
 
 import { appendFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
-import { preloadSettings } from './environment-options.js';
+import { namingVariable, preloadSettings } from './environment-options.js';
 import { leakEventText, snapshotEventText } from './event-text.js';
 import { startMonitor } from './monitor.js';
 
@@ -39,6 +39,6 @@ try {
   start();
 } catch (error) {
   if (!(error instanceof UserError)) throw error;
-  process.stderr.write(`${error.message}\n`);
+  process.stderr.write(`${namingVariable(error).message}\n`);
   process.exit(2);
 }

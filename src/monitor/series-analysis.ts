@@ -1,20 +1,11 @@
 // Turns a snapshot series the monitor wrote into a run record (run.json) that
-// `heapdrift report` renders: each snapshot measured like a run's, by structure path and by
-// class, then judged by the growth tracker. Runs in a child process, off the service's thread.
+// `heapdrift report` renders: each snapshot measured and judged by the same record keeper as a
+// run's (structures, classes, findings). Runs in a child process, off the service's thread.
 
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { SeriesTracker } from '../growth/index.js';
-import {
-  classEntries,
-  describeEnvironment,
-  measureSnapshot,
-  RUN_SCHEMA_VERSION,
-  type RunRecord,
-  type SnapshotRow,
-  structureEntries,
-  writeJsonAtomically,
-} from '../run/index.js';
+import { MINIMUM_SAMPLES } from '../growth/index.js';
+import { newRecord, RecordKeeper, type RunRecord } from '../run/index.js';
 
 /** What the monitor writes beside a series' snapshots (series.json). */
 export interface SeriesManifest {
@@ -26,58 +17,61 @@ export interface SeriesManifest {
   v8Version: string;
   execPath: string;
   everyMs: number;
+  /** Snapshots planned (absent in manifests written before it existed: those taken). */
+  count?: number;
+  /** Why the series stopped before `count` snapshots, or null. */
+  stopped?: string | null;
   snapshots: { file: string; elapsedMs: number; heapUsed: number; captureMs: number }[];
 }
 
 export const MANIFEST_FILE = 'series.json';
 export const RECORD_FILE = 'run.json';
 
+/** The first snapshot of a series is a baseline, not judged (as a run's warm-up). */
+const WARMUP_SNAPSHOTS = 1;
+/** The fewest snapshots a series can be judged from: the baseline and the verdict's minimum samples. */
+export const SERIES_MINIMUM_SNAPSHOTS = WARMUP_SNAPSHOTS + MINIMUM_SAMPLES;
+
 export async function analyseSnapshotSeries(seriesDir: string): Promise<RunRecord> {
   const manifest = JSON.parse(readFileSync(join(seriesDir, MANIFEST_FILE), 'utf8')) as SeriesManifest;
-  const tracker = new SeriesTracker({ xUnit: 'ms', verdict: { warmupSamples: 1 } });
-  const record = emptyRecord(seriesDir, manifest);
+  const keeper = new RecordKeeper(seriesRecord(seriesDir, manifest), {
+    tracks: [],
+    warmupSnapshots: WARMUP_SNAPSHOTS,
+  });
   for (const [index, snapshot] of manifest.snapshots.entries()) {
-    const measured = await measureSnapshot(
-      join(seriesDir, snapshot.file),
-      index,
-      snapshot.elapsedMs,
-      snapshot.elapsedMs,
-      tracker,
-      [],
-    );
-    const row: SnapshotRow = {
+    await keeper.add(join(seriesDir, snapshot.file), {
       index,
       iteration: null,
-      elapsedMs: Math.round(snapshot.elapsedMs),
-      nodeCount: measured.nodeCount,
-      totalSelfSize: measured.totalSelfSize,
+      elapsedMs: snapshot.elapsedMs,
       heapUsed: snapshot.heapUsed,
-      captureMs: Math.round(snapshot.captureMs),
-      parseMs: Math.round(measured.parseMs),
-      analysisMs: Math.round(measured.analysisMs),
-    };
-    record.snapshots.push(row);
+      captureMs: snapshot.captureMs,
+    });
   }
-  const report = tracker.analyze();
-  record.structures = structureEntries(report);
-  record.classes = classEntries(report);
-  record.verdict = report.verdict;
-  record.verdictReason = report.reason;
-  record.status = 'complete';
-  record.endedAt = new Date().toISOString();
-  record.wallMs = Date.parse(record.endedAt) - Date.parse(record.startedAt);
-  writeJsonAtomically(join(seriesDir, RECORD_FILE), record);
+  keeper.record.exit = { reason: 'completed', code: null, signal: null };
+  const taken = manifest.snapshots.length;
+  const record = keeper.finish(taken >= SERIES_MINIMUM_SNAPSHOTS, 'too few snapshots');
+  if (taken < SERIES_MINIMUM_SNAPSHOTS) record.verdictReason = tooShort(manifest);
+  else if (manifest.stopped)
+    record.verdictReason += `; the series stopped after ${taken} of ${manifest.count} snapshots: ${manifest.stopped}`;
+  keeper.write();
   return record;
 }
 
-function emptyRecord(seriesDir: string, manifest: SeriesManifest): RunRecord {
-  return {
-    schemaVersion: RUN_SCHEMA_VERSION,
+/** Why a short series was not judged, and what to change so the next one can be. */
+function tooShort(manifest: SeriesManifest): string {
+  const taken = manifest.snapshots.length;
+  const planned = manifest.count ?? taken;
+  const why =
+    taken < planned
+      ? `the series stopped after ${taken} of ${planned} snapshots (${manifest.stopped ?? 'the monitor stopped'})`
+      : `the series was planned with ${planned} snapshots`;
+  return `not judged: ${why}; a verdict needs at least ${SERIES_MINIMUM_SNAPSHOTS} (a baseline and ${MINIMUM_SAMPLES} judged)`;
+}
+
+function seriesRecord(seriesDir: string, manifest: SeriesManifest): RunRecord {
+  const startedAt = new Date(manifest.startedAt);
+  return newRecord({ id: basename(seriesDir), directory: seriesDir }, startedAt, {
     kind: 'run',
-    id: basename(seriesDir),
-    directory: seriesDir,
-    status: 'running',
-    verdict: 'incomplete',
     verdictReason: 'being analysed',
     scenario: {
       name: `monitor: ${basename(manifest.script)}`,
@@ -93,21 +87,12 @@ function emptyRecord(seriesDir: string, manifest: SeriesManifest): RunRecord {
       source: 'system',
     },
     command: manifest.command,
-    environment: describeEnvironment(),
     schedule: {
       snapshots: manifest.snapshots.length,
       everyIterations: null,
       everyMs: manifest.everyMs,
-      warmupSnapshots: 1,
+      warmupSnapshots: WARMUP_SNAPSHOTS,
     },
-    startedAt: manifest.startedAt,
-    endedAt: null,
-    wallMs: 0,
-    exit: { reason: 'completed', code: null, signal: null },
     xUnit: 'ms',
-    snapshots: [],
-    tracks: [],
-    structures: [],
-    classes: [],
-  };
+  });
 }

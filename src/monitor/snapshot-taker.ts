@@ -4,9 +4,10 @@
 // (which hold every string of the service) are deleted unless asked to keep them.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +17,7 @@ import { snapshotAffordability } from './affordability.js';
 import type { ResolvedSnapshotOptions } from './options.js';
 import { formatBytes } from './rules.js';
 import { MANIFEST_FILE, RECORD_FILE, type SeriesManifest } from './series-analysis.js';
-
-/** A snapshot file is about this many times the heap used (JSON of nodes, edges, strings). */
-const SNAPSHOT_FILE_FACTOR = 2;
+import { SnapshotQuota } from './snapshot-quota.js';
 
 export interface GrowingThing {
   name: string;
@@ -60,10 +59,12 @@ export class SnapshotTaker {
   #child: ChildProcess | null = null;
   #running: Promise<void> | null = null;
   readonly #abort = new AbortController();
+  readonly #quota: SnapshotQuota;
 
   constructor(options: ResolvedSnapshotOptions, emit: (event: SnapshotEvent) => void) {
     this.#options = options;
     this.#emit = emit;
+    this.#quota = new SnapshotQuota(options.dir, options.maxBytes);
   }
 
   /** True while snapshots are being taken: the service is paused by them, its readings are not its own. */
@@ -76,8 +77,8 @@ export class SnapshotTaker {
       state: this.#state,
       seriesTaken: this.#seriesTaken,
       lastSeriesDirectory: this.#lastDirectory,
-      diskBytes: directoryBytes(this.#options.dir),
-      maxBytes: this.#options.maxBytes,
+      diskBytes: this.#quota.usedBytes,
+      maxBytes: this.#quota.maxBytes,
     };
   }
 
@@ -113,6 +114,7 @@ export class SnapshotTaker {
     const started = new Date();
     const directory = join(this.#options.dir, `series-${started.toISOString().replace(/[:.]/g, '-')}`);
     makePrivateDirectory(directory);
+    this.#quota.startSeries(directory);
     this.#lastDirectory = directory;
     this.#seriesTaken++;
     const manifest: SeriesManifest = {
@@ -123,60 +125,76 @@ export class SnapshotTaker {
       v8Version: process.versions.v8,
       execPath: process.execPath,
       everyMs: this.#options.every,
+      count: this.#options.count,
+      stopped: null,
       snapshots: [],
     };
     const origin = performance.now();
     for (let index = 0; index < this.#options.count; index++) {
       if (index > 0) await delay(this.#options.every, undefined, { signal: this.#abort.signal, ref: false });
-      const refusal = this.#refusal();
+      const refusal = this.#refusal(this.#options.count - index);
       if (refusal) {
+        manifest.stopped = refusal;
+        writeJsonAtomically(join(directory, MANIFEST_FILE), manifest);
         this.#emit({ type: 'skipped', reason: refusal });
         break;
       }
-      const file = `${String(index).padStart(3, '0')}.heapsnapshot`;
-      const elapsedMs = performance.now() - origin;
-      const heapUsed = process.memoryUsage().heapUsed;
-      const captureStarted = performance.now();
-      await writeSnapshot(join(directory, file));
-      const captureMs = performance.now() - captureStarted;
-      const bytes = statSync(join(directory, file)).size;
-      if (directoryBytes(this.#options.dir) > this.#options.maxBytes) {
-        rmSync(join(directory, file), { force: true });
-        this.#emit({
-          type: 'skipped',
-          reason: `the snapshot (${formatBytes(bytes)}) went over the disk quota of ${formatBytes(this.#options.maxBytes)}; deleted`,
-        });
+      const written = await this.#writeOne(directory, index, origin);
+      if (typeof written === 'string') {
+        manifest.stopped = written;
+        writeJsonAtomically(join(directory, MANIFEST_FILE), manifest);
+        this.#emit({ type: 'skipped', reason: written });
         break;
       }
-      manifest.snapshots.push({ file, elapsedMs, heapUsed, captureMs });
+      manifest.snapshots.push(written);
       writeJsonAtomically(join(directory, MANIFEST_FILE), manifest);
-      this.#emit({
-        type: 'written',
-        file: join(directory, file),
-        bytes,
-        index,
-        count: this.#options.count,
-        captureMs,
-      });
+      this.#quota.recount();
     }
-    if (!this.#options.analyse || manifest.snapshots.length < 2) return;
+    // Even a series cut short is analysed: its record says why it could not be judged.
+    if (!this.#options.analyse || manifest.snapshots.length === 0) return;
     this.#state = 'analysing';
     await this.#analyse(directory);
     if (!this.#options.keep) {
       for (const snapshot of manifest.snapshots) rmSync(join(directory, snapshot.file), { force: true });
     }
+    this.#quota.recount();
+  }
+
+  /** Writes snapshot `index` of the series; its manifest entry, or why it was deleted. */
+  async #writeOne(
+    directory: string,
+    index: number,
+    origin: number,
+  ): Promise<SeriesManifest['snapshots'][number] | string> {
+    const file = `${String(index).padStart(3, '0')}.heapsnapshot`;
+    const elapsedMs = performance.now() - origin;
+    const heapUsed = process.memoryUsage().heapUsed;
+    const captureStarted = performance.now();
+    const room = this.#quota.maxBytes - this.#quota.usedBytes;
+    const written = await writeSnapshot(join(directory, file), room);
+    const captureMs = performance.now() - captureStarted;
+    if (written === null) {
+      this.#quota.recount();
+      return `the snapshot went over the disk quota (${formatBytes(room)} left of ${formatBytes(this.#quota.maxBytes)}) while being written; stopped and deleted; raise snapshots.maxBytes (HEAPDRIFT_MONITOR_SNAPSHOTS_MAX_BYTES)`;
+    }
+    const bytes = statSync(join(directory, file)).size;
+    this.#quota.noteSnapshot(bytes, heapUsed);
+    this.#emit({
+      type: 'written',
+      file: join(directory, file),
+      bytes,
+      index,
+      count: this.#options.count,
+      captureMs,
+    });
+    return { file, elapsedMs, heapUsed, captureMs };
   }
 
   /** Why the next snapshot must not be taken, or undefined when it may. */
-  #refusal(): string | undefined {
+  #refusal(snapshotsLeft: number): string | undefined {
     const affordability = snapshotAffordability();
     if (!affordability.affordable) return `not taking a heap snapshot: ${affordability.reason}`;
-    const used = directoryBytes(this.#options.dir);
-    const expected = SNAPSHOT_FILE_FACTOR * affordability.heapUsed;
-    if (used + expected > this.#options.maxBytes) {
-      return `not taking a heap snapshot: about ${formatBytes(expected)} more would pass the disk quota (${formatBytes(used)} of ${formatBytes(this.#options.maxBytes)} used)`;
-    }
-    return undefined;
+    return this.#quota.refusal(affordability.heapUsed, snapshotsLeft);
   }
 
   async #analyse(directory: string): Promise<void> {
@@ -227,23 +245,23 @@ export class SnapshotTaker {
   }
 }
 
-/** Streams a snapshot straight into a file created 0600 (never readable by others, even while written). */
-async function writeSnapshot(file: string): Promise<void> {
-  await pipeline(getHeapSnapshot(), createWriteStream(file, { mode: 0o600, flags: 'wx' }));
-}
-
-function directoryBytes(directory: string): number {
-  let total = 0;
-  let entries: import('node:fs').Dirent[];
+/** Streams a snapshot straight into a file created 0600 (never readable by others, even while
+ * written), at most `maxBytes` of it: past them the write stops and the file is deleted (null). */
+async function writeSnapshot(file: string, maxBytes: number): Promise<number | null> {
+  let bytes = 0;
+  const overQuota = new Error('over the disk quota');
+  const cap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      done(bytes > maxBytes ? overQuota : null, chunk);
+    },
+  });
   try {
-    entries = readdirSync(directory, { withFileTypes: true });
-  } catch {
-    return 0;
+    await pipeline(getHeapSnapshot(), cap, createWriteStream(file, { mode: 0o600, flags: 'wx' }));
+    return bytes;
+  } catch (error) {
+    if (error !== overQuota) throw error;
+    rmSync(file, { force: true });
+    return null;
   }
-  for (const entry of entries) {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) total += directoryBytes(path);
-    else if (entry.isFile()) total += statSync(path, { throwIfNoEntry: false })?.size ?? 0;
-  }
-  return total;
 }

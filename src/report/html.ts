@@ -13,6 +13,7 @@ import {
   metricName,
 } from '../format/index.js';
 import type { RunRecord } from '../run/result.js';
+import { snapshotCountText } from '../run/stopping-rule.js';
 import { HEAPDRIFT_VERSION } from '../version.js';
 import { type ChartGroup, chartGroups, runLabels } from './chart-groups.js';
 import { chartAssets } from './html-assets.js';
@@ -110,7 +111,7 @@ function verdictTable(runs: RunRecord[], labels: string[]): string {
     ) => `<tr><td style="border-left: 6px solid ${PALETTE[index % PALETTE.length]}">${escapeHtml(labels[index]!)}</td>
 <td>${escapeHtml(run.runtime.v8Version ?? '?')}</td>
 <td>${verdictBadge(run.verdict)}</td><td>${escapeHtml(run.verdictReason)}</td>
-<td class="number">${run.snapshots.length}</td><td class="number">${escapeHtml(lastIteration(run))}</td>
+<td class="number">${escapeHtml(snapshotCountText(run))}</td><td class="number">${escapeHtml(lastIteration(run))}</td>
 <td class="number">${escapeHtml(formatDuration(run.wallMs))}</td><td>${escapeHtml(run.status)}</td></tr>`,
   );
   return `<table id="verdicts"><thead><tr><th>Node.js</th><th>V8</th><th>verdict</th><th>why</th><th>snapshots</th><th>iterations</th><th>time</th><th>status</th></tr></thead>

@@ -13,6 +13,7 @@ import {
   sampleEvenly,
 } from '../format/index.js';
 import type { BisectRecord, RunRecord } from '../run/result.js';
+import { snapshotCountText } from '../run/stopping-rule.js';
 import { HEAPDRIFT_VERSION } from '../version.js';
 import { type ChartGroup, chartGroups, runLabels } from './chart-groups.js';
 import { findingsMarkdown } from './findings.js';
@@ -72,7 +73,7 @@ function verdictSection(loaded: LoadedReport, runs: RunRecord[], labels: string[
       run.runtime.v8Version ?? '?',
       `**${verdictText(run.verdict)}**`,
       run.verdictReason,
-      String(run.snapshots.length),
+      snapshotCountText(run),
       lastIteration(run),
       formatDuration(run.wallMs),
       run.status,
@@ -85,6 +86,9 @@ function verdictSection(loaded: LoadedReport, runs: RunRecord[], labels: string[
     const pending = loaded.record.nodes.slice(loaded.record.runs.length);
     if (pending.length > 0) lines.push('', `Not run: ${pending.map(code).join(', ')}.`);
   }
+  const settled = runs.find((run) => run.settle?.settledAfter != null);
+  if (settled)
+    lines.push('', `A run marked "(settled)" stopped early by the stopping rule: ${settled.settle!.rule}.`);
   if (runs.length === 0) lines.push('', 'No run finished yet.');
   return lines.join('\n');
 }

@@ -14,6 +14,7 @@ import {
   table,
 } from '../format/index.js';
 import type { JudgedSeries, RunRecord } from '../run/result.js';
+import { describeSettled, snapshotCountText } from '../run/stopping-rule.js';
 import { findingLines } from './findings.js';
 
 export interface TerminalOptions {
@@ -64,7 +65,7 @@ export function formatRun(record: RunRecord, options: TerminalOptions): string {
   lines.push(colors.dim(`  ${record.verdictReason}`));
   lines.push(
     colors.dim(
-      `  ${plural(record.snapshots.length, 'snapshot')} over ${formatDuration(record.wallMs)}${lastIteration(record)}`,
+      `  ${plural(record.snapshots.length, 'snapshot')} over ${formatDuration(record.wallMs)}${lastIteration(record)}${settledNote(record)}`,
     ),
   );
   lines.push(...programErrorLines(record, colors));
@@ -109,7 +110,7 @@ export function formatRun(record: RunRecord, options: TerminalOptions): string {
 
 export function formatMatrix(records: RunRecord[], options: TerminalOptions): string {
   const colors = pc.createColors(options.color);
-  const rows = [['node', 'verdict', 'tracked', 'change', 'slope', 'trend p', 'series', 'time']];
+  const rows = [['node', 'verdict', 'tracked', 'change', 'slope', 'trend p', 'series', 'time', 'snapshots']];
   for (const record of records) {
     const tracked = record.tracks[0];
     const structure = record.structures.find((entry) => entry.verdict === 'growing') ?? record.structures[0];
@@ -121,6 +122,7 @@ export function formatMatrix(records: RunRecord[], options: TerminalOptions): st
       name,
       ...(track ? seriesCells(track) : ['-', '-', '-', '-']),
       formatDuration(record.wallMs),
+      snapshotCountText(record),
     ]);
   }
   return table(rows);
@@ -137,6 +139,12 @@ function programErrorLines(record: RunRecord, colors: Painter): string[] {
     `  The program ended (${exit.reason}, ${how}). Its last stderr lines${where}:`,
     ...exit.lastStderr.map((line) => colors.dim(`    │ ${line}`)),
   ];
+}
+
+/** `; settled after 8 of 16 snapshots (rule: …)` for a run the stopping rule ended. */
+function settledNote(record: RunRecord): string {
+  const settled = describeSettled(record.settle);
+  return settled ? `; ${settled} (stopping rule: ${record.settle!.rule})` : '';
 }
 
 function plural(count: number, noun: string): string {

@@ -27,6 +27,8 @@ export interface BisectOptions extends Omit<RunOptions, 'node'> {
   /** A semver range (`>=22.10 <22.16`): bisect its releases, the oldest and newest as the ends. */
   range?: string;
   onStep?: (message: string) => void;
+  /** Stop each run once its verdict is settled (default on; see stopping-rule.ts). */
+  untilSettled?: boolean;
 }
 
 /** A verdict a bisection can steer by; anything else is run once more, then gives up. */
@@ -66,11 +68,8 @@ export async function runBisect(options: BisectOptions): Promise<BisectRecord> {
     for (let attempt = 0; attempt < 2; attempt++) {
       if (options.signal?.aborted) return undefined;
       options.onStep?.(`running Node ${version}${attempt ? ' again (no verdict the first time)' : ''}`);
-      const run: RunRecord = await runScenario({
-        ...options,
-        node: version,
-        command: runCommandLine({ ...options, node: version }),
-      });
+      const runOptions = { ...options, node: version, untilSettled: options.untilSettled ?? true };
+      const run: RunRecord = await runScenario({ ...runOptions, command: runCommandLine(runOptions) });
       record.runs.push(run);
       save();
       if (run.verdict === 'leak' || run.verdict === 'no-leak') return run.verdict;

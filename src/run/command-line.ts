@@ -14,6 +14,7 @@ export function runCommandLine(options: Omit<RunOptions, 'runsDir'>): string {
   for (const track of options.track ?? []) args.push('--track', track);
   for (const flag of options.nodeArgs ?? []) args.push(`--node-arg=${flag}`);
   for (const [name, value] of Object.entries(options.env ?? {})) args.push('--env', `${name}=${value}`);
+  if (options.untilSettled) args.push('--until-settled');
   if (options.scriptArgs?.length) args.push('--', ...options.scriptArgs);
   return formatCommand(args);
 }

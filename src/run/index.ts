@@ -4,10 +4,12 @@ export { type AttachOptions, runAttach, SNAPSHOT_MEMORY_FACTOR } from './attach.
 export { type BisectOptions, runBisect } from './bisect.js';
 export { describeEnvironment } from './environment.js';
 export { makePrivateDirectory, writeJsonAtomically } from './files.js';
-export { type MatrixOptions, runMatrix } from './matrix.js';
+export { defaultMatrixJobs, type MatrixOptions, runMatrix } from './matrix.js';
 export { measureSnapshot, type SnapshotMeasurement } from './measure-snapshot.js';
 export { type LoadedShard, loadShard, mergeShards, type ShardableRecord } from './merge.js';
+export { newRecord, type RecordStart } from './new-record.js';
 export { mapWithJobs } from './pool.js';
+export { RecordKeeper } from './record-keeper.js';
 export type {
   AttachSource,
   BisectRecord,

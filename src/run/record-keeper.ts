@@ -1,6 +1,6 @@
 // Keeps one run record (a run, a series of existing snapshots, or an attached process) as its
-// snapshots arrive: measures each one into the growth tracker, re-judges, and saves run.json
-// atomically after every snapshot, so an interrupted run keeps what it measured.
+// snapshots arrive: measures each one into the growth tracker, re-judges on a schedule (every
+// snapshot early on, judging-schedule.ts), and saves run.json atomically after every snapshot.
 
 import { join } from 'node:path';
 import {
@@ -12,6 +12,7 @@ import {
 } from '../growth/index.js';
 import type { HeapGraph } from '../snapshot/index.js';
 import { appendJsonLine, writeJsonAtomically } from './files.js';
+import { judgesAfterSnapshot } from './judging-schedule.js';
 import { measureGraph, measureSnapshot, type TrackMeasurement } from './measure-snapshot.js';
 import {
   classEntries,
@@ -29,6 +30,8 @@ export interface KeeperOptions {
   warmupSnapshots: number;
   /** A scenario's own knowledge of its tracked structure (e.g. a step limit). */
   trackVerdict?: Partial<VerdictOptions>;
+  /** Re-judge after every snapshot (the stopping rule needs each verdict), not on the schedule. */
+  judgeEverySnapshot?: boolean;
 }
 
 /** Where a snapshot sits on the run's axis, and what the capture knew about it. */
@@ -38,6 +41,8 @@ export interface SnapshotPlace {
   elapsedMs: number;
   heapUsed: number;
   captureMs: number;
+  gcMs?: number;
+  writeMs?: number;
 }
 
 export class RecordKeeper {
@@ -92,11 +97,14 @@ export class RecordKeeper {
       totalSelfSize: measured.totalSelfSize,
       heapUsed: place.heapUsed,
       captureMs: Math.round(place.captureMs),
+      ...(place.gcMs === undefined ? {} : { gcMs: Math.round(place.gcMs) }),
+      ...(place.writeMs === undefined ? {} : { writeMs: Math.round(place.writeMs) }),
       parseMs: Math.round(measured.parseMs),
       analysisMs: Math.round(measured.analysisMs),
     };
     this.record.snapshots.push(row);
-    this.judge();
+    if (this.#options.judgeEverySnapshot || judgesAfterSnapshot(this.record.snapshots.length)) this.judge();
+    else this.write();
     return { row, tracks: this.#tracks.map((name) => this.#history.get(name)!.at(-1)!) };
   }
 
@@ -122,6 +130,7 @@ export class RecordKeeper {
     const verdict = record.tracks.length > 0 ? tracksVerdict(record.tracks) : report;
     record.verdict = verdict.verdict;
     record.verdictReason = verdict.reason;
+    record.judgedSnapshots = record.snapshots.length;
     this.write();
   }
 

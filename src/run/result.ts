@@ -10,6 +10,7 @@ import {
   type RunVerdict,
   type SeriesVerdict,
 } from '../growth/index.js';
+import type { SettleState } from './stopping-rule.js';
 
 export const RUN_SCHEMA_VERSION = 1;
 
@@ -53,6 +54,9 @@ export interface SnapshotRow {
   totalSelfSize: number;
   heapUsed: number;
   captureMs: number;
+  /** Of captureMs: the child's forced GC and its writing of the file (absent in older records). */
+  gcMs?: number;
+  writeMs?: number;
   parseMs: number;
   analysisMs: number;
 }
@@ -103,6 +107,13 @@ export interface RunRecord {
   classes: (JudgedSeries & { className: string })[];
   /** One per leak, largest first: the growing structures and classes grouped by owner (absent in older records). */
   findings?: FindingEntry[];
+  /**
+   * How many snapshots the verdict, tracks, structures and classes cover: while a long run goes
+   * on they are re-judged on a schedule (judging-schedule.ts); at its end, all of them.
+   */
+  judgedSnapshots?: number;
+  /** The stopping rule, when it was on: the verdict after each snapshot and where the run stopped. */
+  settle?: SettleState;
   /** Where the snapshots of a `series` or an `attach` came from; absent for a run. */
   source?: SeriesSource | AttachSource;
 }

@@ -16,6 +16,7 @@ import { newRecord, recordDirectory } from './new-record.js';
 import { RecordKeeper } from './record-keeper.js';
 import type { Invocation, RunRecord, SnapshotRow } from './result.js';
 import { resolveScenario, type ScenarioSource } from './scenario-source.js';
+import { DEFAULT_SETTLE_RULE, type SettleRule, SettleWatch } from './stopping-rule.js';
 import { typeScriptNodeArgs } from './typescript.js';
 
 export interface RunOptions {
@@ -48,12 +49,21 @@ export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
   /** Stops the run early (the run ends `incomplete`, keeping its samples). */
   signal?: AbortSignal;
+  /**
+   * Stop taking snapshots once the verdict is settled (stopping-rule.ts), `--snapshots` being
+   * the maximum; the run still ends `complete`. Off by default for a run, on for matrix,
+   * bisect, sweep and doctor --probe.
+   */
+  untilSettled?: boolean;
+  /** The rule for `untilSettled` (default DEFAULT_SETTLE_RULE). */
+  settleRule?: SettleRule;
 }
 
 export type RunEvent =
   | { type: 'runtime'; runtime: Runtime }
   | { type: 'started'; directory: string; totalSnapshots: number | null }
   | { type: 'snapshot'; row: SnapshotRow; tracks: TrackMeasurement[]; totalSnapshots: number | null }
+  | { type: 'settled'; snapshots: number; totalSnapshots: number | null; verdict: string }
   | { type: 'warning'; message: string };
 
 const DEFAULT_SNAPSHOTS = 12;
@@ -104,8 +114,13 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
     tracks,
     warmupSnapshots: schedule.warmupSnapshots,
     trackVerdict: scenario.builtin?.trackVerdict,
+    judgeEverySnapshot: options.untilSettled === true,
   });
   options.onEvent?.({ type: 'started', directory, totalSnapshots: schedule.snapshots || null });
+  const settle = options.untilSettled
+    ? new SettleWatch(options.settleRule ?? DEFAULT_SETTLE_RULE, schedule.snapshots)
+    : null;
+  if (settle) record.settle = settle.state;
 
   const capture = startCapture({
     nodePath: runtime.path,
@@ -137,6 +152,11 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
       } else if (event.type === 'sample') {
         keeper.appendSample(event);
       } else if (event.type === 'snapshot') {
+        // Snapshots the child took before it heard the stop are not judged: the run settled.
+        if (settle?.settled) {
+          if (!options.keepSnapshots) rmSync(event.file, { force: true });
+          continue;
+        }
         const added = await measureAndDrop(keeper, event, options.keepSnapshots ?? false);
         keeper.appendSample({ type: 'snapshot', ...added.row, sample: event.sample });
         options.onEvent?.({
@@ -145,6 +165,16 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
           tracks: added.tracks,
           totalSnapshots: schedule.snapshots || null,
         });
+        if (settle?.observe(record.verdict)) {
+          keeper.write();
+          options.onEvent?.({
+            type: 'settled',
+            snapshots: record.snapshots.length,
+            totalSnapshots: schedule.snapshots || null,
+            verdict: record.verdict,
+          });
+          void capture.stop();
+        }
       } else if (event.type === 'error') {
         options.onEvent?.({ type: 'warning', message: event.message });
       } else if (event.type === 'exit') {
@@ -160,7 +190,10 @@ export async function runScenario(options: RunOptions): Promise<RunRecord> {
     options.signal?.removeEventListener('abort', stopOnAbort);
     await stopQuietly(capture);
   }
-  const complete = record.exit?.reason === 'completed' && !options.signal?.aborted;
+  // A run the stopping rule ended is complete: it asked the child to stop, nothing failed.
+  const ended =
+    record.exit?.reason === 'completed' || (settle?.settled === true && record.exit?.reason === 'stopped');
+  const complete = ended && !options.signal?.aborted;
   keeper.finish(complete, record.exit?.reason ?? 'interrupted');
   if (!options.keepSnapshots) rmSync(snapshotDir, { recursive: true, force: true });
   return record;
@@ -174,6 +207,8 @@ async function measureAndDrop(keeper: RecordKeeper, event: SnapshotEvent, keepSn
       elapsedMs: event.elapsedMs,
       heapUsed: event.sample.heap.used_heap_size,
       captureMs: event.captureMs,
+      gcMs: event.gcMs,
+      writeMs: event.writeMs,
     });
   } finally {
     if (!keepSnapshots) rmSync(event.file, { force: true });

@@ -35,6 +35,8 @@ export interface SweepOptions extends Pick<RunOptions, 'runsDir' | 'cacheDir' | 
   schedule?: SweepRecord['schedule'];
   shard?: ShardSpec;
   jobs?: number;
+  /** Stop each run once its verdict is settled (default on; see stopping-rule.ts). */
+  untilSettled?: boolean;
   /** Where results are cached; undefined: no cache. */
   resultsDir?: string;
   /** Ignore cached results (new results are still cached). */
@@ -158,7 +160,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepRecord> {
           cacheDir: options.cacheDir,
           nodeArgs: options.nodeArgs,
           signal: options.signal,
-          command: `heapdrift run ${scenario} --node ${version}`,
+          untilSettled: options.untilSettled ?? true,
+          command: `heapdrift run ${scenario} --node ${version}${options.untilSettled === false ? '' : ' --until-settled'}`,
         });
         cell = cellOf(scenario, version, run);
         cache?.put(cell);

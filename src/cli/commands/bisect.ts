@@ -36,6 +36,10 @@ export function registerBisect(program: Command): void {
         'instead of --good/--bad: bisect the releases of a semver range, e.g. ">=22.10 <22.16"',
       ),
   )
+    .option(
+      '--no-until-settled',
+      'take every snapshot instead of stopping once the verdict is settled (see README)',
+    )
     .addHelpText(
       'after',
       `

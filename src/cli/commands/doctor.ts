@@ -84,7 +84,8 @@ async function probe(
     node: version,
     runsDir: runsDirOf(flags.runsDir),
     cacheDir: flags.cacheDir,
-    command: `heapdrift run ${answer.scenario} --node ${version}`,
+    untilSettled: true,
+    command: `heapdrift run ${answer.scenario} --node ${version} --until-settled`,
   });
   return { verdict: run.verdict, reason: run.verdictReason, runId: run.id };
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { formatMatrix, formatRun } from '../../report/index.js';
 import { colorFor } from '../../report/terminal.js';
-import { parseShard, runMatrix, shardItems } from '../../run/index.js';
+import { defaultMatrixJobs, parseShard, runMatrix, shardItems } from '../../run/index.js';
 import { parseCount } from '../flags.js';
 import { action, EXIT_OK, printJson } from '../output.js';
 import {
@@ -38,11 +38,21 @@ export function registerMatrix(program: Command): void {
   )
     .option('--report-only', 'exit 0 whenever every run completed, whatever the verdicts (for demos)')
     .option('--shard <i/n>', 'run only shard i of n of the versions (join shards with heapdrift merge)')
-    .option('--jobs <n>', 'runs at a time (default 1; parallel runs share the cores, see README)')
+    .option(
+      '--jobs <n>',
+      'runs at a time (default: 2 on 2+ cores for a schedule in iterations, else 1; see README)',
+    )
+    .option(
+      '--no-until-settled',
+      'take every snapshot instead of stopping once the verdict is settled (see README)',
+    )
     .addHelpText(
       'after',
       `
-Runs one after the other. Ctrl-C or SIGTERM stops the current run gracefully (its samples are
+Runs two at a time on a machine with 2+ cores when the schedule is in iterations (a built-in or
+iteration scenario without --every <duration> or --duration), else one after the other; --jobs
+says otherwise. Each run stops once its verdict is settled (--no-until-settled: every snapshot;
+see README). Ctrl-C or SIGTERM stops the current run gracefully (its samples are
 kept) and skips the rest; the record is then incomplete. Exit codes: 0 no leak anywhere, 1 a leak under at least one version,
 2 usage or runtime error or a version without a verdict. --json prints { schemaVersion: 1,
 kind: "matrix", nodes, runs: [run records] }; each run is also saved in its own directory.`,
@@ -59,7 +69,7 @@ async function matrixCommand(scenario: string, scriptArgs: string[], flags: Matr
   if (nodes.length === 0)
     throw new UserError('--node: give at least one version, e.g. --node 22.14.0,22.15.0');
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
-  const jobs = parseCount(flags.jobs, '--jobs', 1) ?? 1;
+  const jobs = parseCount(flags.jobs, '--jobs', 1) ?? defaultMatrixJobs({ ...options, scenario });
   return whileStoppable(async (signal) => {
     let progress = progressPrinter(flags, scenario);
     const color = colorFor(process.stdout);

@@ -32,6 +32,10 @@ export function registerRun(program: Command): void {
         'system',
       ),
   )
+    .option(
+      '--until-settled',
+      'stop taking snapshots once the verdict is settled (--snapshots is then the maximum; see README)',
+    )
     .addHelpText(
       'after',
       `

@@ -45,6 +45,7 @@ interface SweepFlags {
   html?: string;
   json?: boolean;
   quiet?: boolean;
+  untilSettled?: boolean;
 }
 
 export function registerSweep(program: Command): void {
@@ -62,6 +63,10 @@ export function registerSweep(program: Command): void {
     .option('--scenarios <names>', 'all (knowledge base + canaries) or a comma-separated list', 'all')
     .option('--shard <i/n>', 'run only shard i of n of the cells (join shards with heapdrift merge)')
     .option('--jobs <n>', 'runs at a time (default 1; parallel runs share the cores, see README)')
+    .option(
+      '--no-until-settled',
+      'take every snapshot instead of stopping once the verdict is settled (see README)',
+    )
     .option('--snapshots <n>', "snapshots per run (default: each scenario's)")
     .option('--every <n>', "iterations between snapshots (default: each scenario's)")
     .option('--warmup <n>', "leading snapshots the verdict ignores (default: each scenario's)")
@@ -114,6 +119,7 @@ async function sweepCommand(flags: SweepFlags): Promise<number> {
       schedule,
       shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
       jobs: parseCount(flags.jobs, '--jobs', 1) ?? 1,
+      untilSettled: flags.untilSettled,
       resultsDir: flags.cache === false ? undefined : resolve(flags.resultsDir ?? defaultSweepCacheDir()),
       fresh: flags.fresh ?? false,
       runsDir: runsDirOf(flags.runsDir),
