@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { AttachSource, RunRecord } from '../src/run/index.js';
@@ -169,5 +169,52 @@ describe('attach: the target goes away or cannot answer', () => {
       assert.match(result.stderr, pattern);
     }
     assert.equal(readdirSync(runsDir).length, before);
+  });
+});
+
+describe('attach: a target that cannot afford a snapshot', () => {
+  test('each snapshot is refused in one line, three in a row end the attach; the target lives on', async () => {
+    // A real target with a retained heap and a small heap limit; asking for more free memory
+    // than the machine has (in multiples of its used heap, at least 1 MiB) makes it unaffordable.
+    const target = service(nodeBinary('24.21.0'), 'map-leak', {
+      nodeArgs: ['--inspect=127.0.0.1:0', '--max-old-space-size=64'],
+    });
+    await target.ready;
+    const factor = String(Math.ceil(totalmem() / 2 ** 20) + 1);
+    const result = await heapdrift([
+      'attach',
+      await inspectorAddress(target),
+      '--runs-dir',
+      runsDir,
+      '--every',
+      '200ms',
+      '--snapshots',
+      '5',
+      '--memory-factor',
+      factor,
+      '--json',
+    ]);
+    assert.equal(result.status, 2, result.stderr);
+    const refusals = result.stderr.split('\n').filter((line) => line.includes('snapshot skipped'));
+    assert.equal(refusals.length, 3, result.stderr);
+    for (const line of refusals)
+      assert.match(
+        line,
+        /^warning: snapshot skipped: the target's heap is [\d.]+ \w+ and a snapshot needs about \d+× that \([\d.]+ \w+\), but only [\d.]+ \w+ is available$/,
+      );
+    const record = JSON.parse(result.stdout) as RunRecord;
+    assert.equal(record.verdict, 'incomplete');
+    assert.equal(record.snapshots.length, 0);
+    assert.equal((record.source as AttachSource).refused.length, 3);
+    assert.match(record.verdictReason, /could not afford a heap snapshot 3 times in a row/);
+    assert.ok(alive(target.child.pid!));
+    assert.equal(target.child.exitCode, null);
+  });
+
+  test('--memory-factor that is not a whole number: one line, exit 2', async () => {
+    const result = await heapdrift(['attach', '127.0.0.1:1', '--memory-factor', 'lots']);
+    assert.equal(result.status, 2);
+    oneLine(result.stderr);
+    assert.match(result.stderr, /--memory-factor "lots": expected a whole number/);
   });
 });
