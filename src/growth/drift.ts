@@ -119,7 +119,8 @@ export const MATERIAL_GROWTH_FLOOR: Record<MetricKind, number> = { bytes: 8192, 
  * `NativeContext > retained_maps` by 106 live entries in 38 s of warm-up (its self size by a
  * few KB, as fixed runtimes' 1–6 KB high-water marks), and structures under compiled code
  * wobbled by up to 10 KiB. A floor of about twice that, and the 5 % of a structure's size that
- * whole-heap drift reaches.
+ * whole-heap drift reaches. Warm-up drift is an amount (the JIT compiles hot code once), not a
+ * rate, so the floors are amounts over the run: the rate a run can see falls with its length.
  */
 export const DRIFT_GROWTH_FLOOR: Record<MetricKind, number> = { bytes: 16 * 1024, count: 256 };
 export const DRIFT_RELATIVE_FLOOR = 0.05;

@@ -21,6 +21,7 @@ export {
 } from './drift.js';
 export type { Finding, FindingRate } from './findings.js';
 export { describeFinding, describeRate, groupFindings, pluralName, programName } from './findings.js';
+export { IMMATERIAL_COUNT_RULE, settleImmaterialCounts } from './materiality.js';
 export { benjaminiHochberg } from './multiple-testing.js';
 export type { NamedTrackMeasurement, NamedTrackResult } from './named-tracks.js';
 export type { RunVerdict } from './run-verdict.js';

@@ -7,6 +7,7 @@ import { type ClassResult, classCandidates, classResults, definedFloors } from '
 import type { ClassAggregate } from './classes.js';
 import { floorsFor, KeyExactness } from './drift.js';
 import { type Finding, groupFindings } from './findings.js';
+import { settleImmaterialCounts } from './materiality.js';
 import { benjaminiHochberg } from './multiple-testing.js';
 import {
   givenTracks,
@@ -152,12 +153,20 @@ export class SeriesTracker {
     const pooled = [...structureEvidence, ...classTested.map((candidate) => candidate.evidence)];
     const adjusted = benjaminiHochberg(pooled.map((item) => item.pValue));
     const verdicts = pooled.map((item, index) => decide({ ...item, pValue: adjusted[index]! }));
-    const structures = structureResults(
-      this.keys,
+    const structureVerdicts = settleImmaterialCounts(
       candidates,
       verdicts.slice(0, candidates.length),
-      seriesOf,
+      (key) =>
+        decide(
+          builder.presentEvidence(
+            this.seriesOf(key, 'selfSize'),
+            this.seriesOf(key, 'count'),
+            'selfSize',
+            floorsOf(key, 'selfSize'),
+          ),
+        ),
     );
+    const structures = structureResults(this.keys, candidates, structureVerdicts, seriesOf);
     const classes = classResults(classTested, verdicts.slice(candidates.length));
     const namedTracks = [
       ...queryTracks(this.#queries, this.keys, this.#store, builder),
