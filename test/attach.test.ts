@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { AttachSource, RunRecord } from '../src/run/index.js';
@@ -84,9 +84,23 @@ describe('attach to a pid', () => {
     // --inspect-port=0: the inspector SIGUSR1 opens takes a free port, not a shared 9229.
     const target = service(nodeBinary('system'), 'churn-objects', { nodeArgs: ['--inspect-port=0'] });
     await target.ready;
-    const result = await attach(String(target.child.pid), '--snapshots', '3', '--json');
+    const result = await attach(String(target.child.pid), '--snapshots', '3', '--keep-snapshots', '--json');
     const record = JSON.parse(result.stdout) as RunRecord;
     assert.equal(record.snapshots.length, 3, result.stderr);
+    // --keep-snapshots: private files that `series` reads back as the same process.
+    const kept = join(record.directory, 'snapshots');
+    assert.equal(statSync(kept).mode & 0o777, 0o700);
+    const files = readdirSync(kept).map((name) => join(kept, name));
+    assert.equal(files.length, 3);
+    for (const file of files) assert.equal(statSync(file).mode & 0o777, 0o600);
+    const series = await heapdrift(['series', kept, '--runs-dir', runsDir, '--quiet', '--json']);
+    const reread = JSON.parse(series.stdout) as RunRecord;
+    assert.equal(reread.snapshots.length, 3, series.stderr);
+    assert.equal(reread.runtime.version, process.versions.node);
+    assert.deepEqual(
+      reread.snapshots.map((row) => row.nodeCount),
+      record.snapshots.map((row) => row.nodeCount),
+    );
     const source = record.source as AttachSource;
     assert.equal(source.openedInspector, true);
     assert.equal(source.pid, target.child.pid);
@@ -169,5 +183,96 @@ describe('attach: the target goes away or cannot answer', () => {
       assert.match(result.stderr, pattern);
     }
     assert.equal(readdirSync(runsDir).length, before);
+  });
+});
+
+describe('attach: a target that cannot afford a snapshot', () => {
+  test('each snapshot is refused in one line, three in a row end the attach; the target lives on', async () => {
+    // A real target with a retained heap and a small heap limit; asking for more free memory
+    // than the machine has (in multiples of its used heap, at least 1 MiB) makes it unaffordable.
+    const target = service(nodeBinary('24.21.0'), 'map-leak', {
+      nodeArgs: ['--inspect=127.0.0.1:0', '--max-old-space-size=64'],
+    });
+    await target.ready;
+    const factor = String(Math.ceil(totalmem() / 2 ** 20) + 1);
+    const result = await heapdrift([
+      'attach',
+      await inspectorAddress(target),
+      '--runs-dir',
+      runsDir,
+      '--every',
+      '200ms',
+      '--snapshots',
+      '5',
+      '--memory-factor',
+      factor,
+      '--json',
+    ]);
+    assert.equal(result.status, 2, result.stderr);
+    const refusals = result.stderr.split('\n').filter((line) => line.includes('snapshot skipped'));
+    assert.equal(refusals.length, 3, result.stderr);
+    for (const line of refusals)
+      assert.match(
+        line,
+        /^warning: snapshot skipped: the target's heap is [\d.]+ \w+ and a snapshot needs about \d+× that \([\d.]+ \w+\), but only [\d.]+ \w+ is available$/,
+      );
+    const record = JSON.parse(result.stdout) as RunRecord;
+    assert.equal(record.verdict, 'incomplete');
+    assert.equal(record.snapshots.length, 0);
+    assert.equal((record.source as AttachSource).refused.length, 3);
+    assert.match(record.verdictReason, /could not afford a heap snapshot 3 times in a row/);
+    assert.ok(alive(target.child.pid!));
+    assert.equal(target.child.exitCode, null);
+  });
+
+  test('--memory-factor that is not a whole number: one line, exit 2', async () => {
+    const result = await heapdrift(['attach', '127.0.0.1:1', '--memory-factor', 'lots']);
+    assert.equal(result.status, 2);
+    oneLine(result.stderr);
+    assert.match(result.stderr, /--memory-factor "lots": expected a whole number/);
+  });
+});
+
+describe('attach: heapdrift interrupted', () => {
+  test('Ctrl-C: exit 2, incomplete, the snapshots so far kept; the target keeps running', async () => {
+    const target = service(nodeBinary('system'), 'churn-objects', { nodeArgs: ['--inspect=127.0.0.1:0'] });
+    await target.ready;
+    const ownRuns = mkdtempSync(join(tmpdir(), 'heapdrift-attach-sigint-'));
+    const cli = new URL('../src/cli/main.js', import.meta.url).pathname;
+    const child = spawn(
+      process.execPath,
+      [cli, 'attach', await inspectorAddress(target), '--runs-dir', ownRuns, '--every', '300ms'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const closed = once(child, 'close');
+    const snapshotsSaved = () => {
+      const [dir] = readdirSync(ownRuns);
+      if (!dir) return 0;
+      try {
+        return (JSON.parse(readFileSync(join(ownRuns, dir, 'run.json'), 'utf8')) as RunRecord).snapshots
+          .length;
+      } catch {
+        return 0;
+      }
+    };
+    for (let waited = 0; snapshotsSaved() < 2 && waited < 60_000; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    child.kill('SIGINT');
+    const [status] = await closed;
+    assert.equal(status, 2, stderr);
+    const [dir] = readdirSync(ownRuns);
+    const saved = JSON.parse(readFileSync(join(ownRuns, dir!, 'run.json'), 'utf8')) as RunRecord;
+    assert.equal(saved.status, 'incomplete');
+    assert.equal(saved.verdict, 'incomplete');
+    assert.match(saved.verdictReason, /ended early \(interrupted\) after \d+ snapshots/);
+    assert.ok(saved.snapshots.length >= 2);
+    assert.equal((saved.source as AttachSource).inspectorAfter, 'listening');
+    assert.match(stderr, /already open before heapdrift attached; left as it was/);
+    assert.ok(alive(target.child.pid!));
+    assert.equal(target.child.exitCode, null);
   });
 });

@@ -52,6 +52,11 @@ const DEFAULT_SNAPSHOT_TIMEOUT_MS = 120_000;
  * nodejs/node#56207).
  */
 export const SNAPSHOT_MEMORY_FACTOR = 2;
+/**
+ * Refusals in a row after which the attach ends `incomplete` instead of waiting on: a target
+ * that could not afford three snapshots a period apart is not about to afford the rest.
+ */
+export const MAX_REFUSALS_IN_A_ROW = 3;
 
 export async function runAttach(options: AttachOptions): Promise<RunRecord> {
   const target = await resolveInspectorTarget(options.target, options.allowedHost);
@@ -88,6 +93,7 @@ async function watch(
   if (options.keepSnapshots) makePrivateDirectory(snapshotDir);
   options.onEvent?.({ type: 'started', directory: record.directory, totalSnapshots: total });
   let ended: string | null = null;
+  let refusalsInARow = 0;
   for (let attempt = 0; ; attempt++) {
     if (options.signal?.aborted) ended = 'interrupted';
     if (ended || (total && record.snapshots.length >= total)) break;
@@ -104,8 +110,11 @@ async function watch(
         source.refused.push({ at: new Date().toISOString(), reason: refusal });
         options.onEvent?.({ type: 'warning', message: `snapshot skipped: ${refusal}` });
         keeper.write();
+        if (++refusalsInARow >= MAX_REFUSALS_IN_A_ROW)
+          ended = `the target could not afford a heap snapshot ${refusalsInARow} times in a row (${refusal})`;
         continue;
       }
+      refusalsInARow = 0;
       const index = record.snapshots.length;
       const captureStarted = performance.now();
       const elapsedMs = Date.now() - started;

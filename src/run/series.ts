@@ -10,6 +10,7 @@ import { readHeapSnapshot } from '../snapshot/index.js';
 import { safeName } from './matrix.js';
 import { newRecord, recordDirectory } from './new-record.js';
 import { RecordKeeper } from './record-keeper.js';
+import { releaseMemory } from './release-memory.js';
 import type { RunRecord, SeriesSource } from './result.js';
 import type { RunEvent } from './run-scenario.js';
 import { listSeriesFiles, type SeriesFile, type SeriesOrder } from './series-files.js';
@@ -59,6 +60,9 @@ export async function runSeries(options: SeriesOptions): Promise<RunRecord> {
       if (options.signal?.aborted) break;
       const listed = source.files[position]!;
       const started = performance.now();
+      // The previous snapshot's graph and analysis are garbage now: free them before this
+      // file's arrays are allocated, so the two never share the peak.
+      if (position > 0) releaseMemory();
       let graph: Awaited<ReturnType<typeof readHeapSnapshot>>;
       try {
         graph = await readHeapSnapshot(entry.file);

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { findScenario } from '../../src/scenarios/index.js';
 
 const SERVICE = `'use strict';
-const v8 = require('node:v8');
-const path = require('node:path');
+const v8 = require('v8');
+const path = require('path');
 const scenario = require(process.argv[2]);
 const perTick = Number(process.env.PER_TICK || 1);
 const writeDir = process.env.WRITE_DIR || '';

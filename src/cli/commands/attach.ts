@@ -23,6 +23,7 @@ interface AttachFlags {
   host?: string;
   snapshotTimeout?: string;
   closeInspector?: boolean;
+  memoryFactor?: string;
   json?: boolean;
   quiet?: boolean;
   verbose?: boolean;
@@ -54,6 +55,7 @@ export function registerAttach(program: Command): void {
       '120s',
     )
     .option('--close-inspector', 'close the inspector heapdrift opened with SIGUSR1 when leaving')
+    .option('--memory-factor <n>', 'free memory needed before a snapshot, in multiples of the used heap', '2')
     .option('--json', 'print the record (schemaVersion 1, kind "attach") on stdout')
     .option('--quiet', 'no progress on stderr')
     .option('--verbose', 'progress with every tracked value and timing')
@@ -61,7 +63,8 @@ export function registerAttach(program: Command): void {
       'after',
       `
 Before each snapshot heapdrift reads the target's heap statistics and skips the snapshot
-when less than about twice its heap is available (V8 needs that much to write one). A
+when less than about twice its heap is available (V8 needs that much to write one;
+--memory-factor changes the multiple); three refusals in a row end the attach. A
 snapshot that does not finish within --snapshot-timeout (the target's event loop blocked)
 ends the attach. Ctrl-C or the target exiting end it too: the samples so far are kept and
 the verdict is "incomplete". The target keeps running either way.
@@ -96,6 +99,7 @@ async function attachCommand(target: string, flags: AttachFlags): Promise<number
       keepSnapshots: flags.keepSnapshots ?? false,
       snapshotTimeoutMs: parseDuration(flags.snapshotTimeout, '--snapshot-timeout'),
       closeInspector: flags.closeInspector ?? false,
+      memoryFactor: parseCount(flags.memoryFactor, '--memory-factor'),
       command: `heapdrift ${process.argv.slice(2).join(' ')}`,
       onEvent: progressPrinter(flags, `attach ${target}`),
       signal: controller.signal,
