@@ -201,7 +201,8 @@ describe('arguments, runtime flags and environment', () => {
     assert.equal(readFileSync(join(run!.directory, 'stdout.log'), 'utf8'), 'a b\n');
     assert.match(
       run!.command,
-      /^heapdrift run \S+ --node system --snapshots 3 .*--node-arg=--max-old-space-size=80 -- 'a b'$/,
+      // A matrix stops once its verdict is settled, so its runs reproduce with --until-settled.
+      /^heapdrift run \S+ --node system --snapshots 3 .*--node-arg=--max-old-space-size=80 --until-settled -- 'a b'$/,
     );
   });
 });
