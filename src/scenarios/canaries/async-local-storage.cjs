@@ -2,7 +2,7 @@
 // Runtime canary: AsyncLocalStorage across async hops. Each iteration runs tasks in a long-lived
 // store with run() and enterWith(), each hopping through promises, setImmediate, setTimeout and
 // queueMicrotask. A runtime that keeps stores or the async resources that carried them alive
-// grows here. (Short-lived instances: async-local-storage-disable.) Plain JS, Node 20–26.
+// grows here. (Short-lived instances that are disable()d leak on every release: see the canaries README.) Plain JS, Node 20–26.
 
 const { AsyncLocalStorage } = require('node:async_hooks');
 
