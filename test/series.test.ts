@@ -3,7 +3,17 @@
 // see run-e2e), Node's --heapsnapshot-signal names, mixed processes, a damaged file.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, statSync, truncateSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  statSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -98,6 +108,27 @@ describe('series on snapshots of real services', () => {
       [middle],
     );
     assert.match(skipped[0]!.skipped!, /truncated/);
+    assert.match(record.verdictReason, /skipped 1 unreadable snapshot/);
+  });
+
+  test('a file garbled in the middle (size unchanged) is skipped and named; the rest is judged', async () => {
+    const damaged = mkdtempSync(join(tmpdir(), 'heapdrift-garbled-'));
+    const files = snapshotFiles(leaking24);
+    for (const file of files) copyFileSync(file, join(damaged, basename(file)));
+    const middle = join(damaged, basename(files[4]!));
+    // Letters over 4 KiB of the numbers at 40 % of the file: the JSON no longer parses.
+    const handle = openSync(middle, 'r+');
+    writeSync(handle, Buffer.alloc(4096, 'x'), 0, 4096, Math.floor(statSync(middle).size * 0.4));
+    closeSync(handle);
+    const result = await seriesOf([damaged], '--json');
+    assert.equal(result.status, 1, result.stderr);
+    const record = recordOf(result.stdout);
+    assert.equal(record.snapshots.length, files.length - 1);
+    const skipped = (record.source as SeriesSource).files.filter((file) => file.skipped);
+    assert.deepEqual(
+      skipped.map((file) => file.file),
+      [middle],
+    );
     assert.match(record.verdictReason, /skipped 1 unreadable snapshot/);
   });
 });
