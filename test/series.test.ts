@@ -92,12 +92,13 @@ describe('series on snapshots of real services', () => {
     assert.equal(record.snapshots.length, 6);
   });
 
-  test('a truncated file in the middle is skipped and named; the rest is judged', async () => {
+  /** Copies the leaking series, damages one file, and checks that series skips and names it. */
+  async function judgeWithDamaged(index: number, damage: (file: string) => void): Promise<string> {
     const damaged = mkdtempSync(join(tmpdir(), 'heapdrift-damaged-'));
     const files = snapshotFiles(leaking24);
     for (const file of files) copyFileSync(file, join(damaged, basename(file)));
-    const middle = join(damaged, basename(files[3]!));
-    truncateSync(middle, Math.floor(statSync(middle).size / 2));
+    const middle = join(damaged, basename(files[index]!));
+    damage(middle);
     const result = await seriesOf([damaged], '--json');
     assert.equal(result.status, 1, result.stderr);
     const record = recordOf(result.stdout);
@@ -107,29 +108,24 @@ describe('series on snapshots of real services', () => {
       skipped.map((file) => file.file),
       [middle],
     );
-    assert.match(skipped[0]!.skipped!, /truncated/);
     assert.match(record.verdictReason, /skipped 1 unreadable snapshot/);
+    return skipped[0]!.skipped!;
+  }
+
+  test('a truncated file in the middle is skipped and named; the rest is judged', async () => {
+    const reason = await judgeWithDamaged(3, (file) =>
+      truncateSync(file, Math.floor(statSync(file).size / 2)),
+    );
+    assert.match(reason, /truncated/);
   });
 
   test('a file garbled in the middle (size unchanged) is skipped and named; the rest is judged', async () => {
-    const damaged = mkdtempSync(join(tmpdir(), 'heapdrift-garbled-'));
-    const files = snapshotFiles(leaking24);
-    for (const file of files) copyFileSync(file, join(damaged, basename(file)));
-    const middle = join(damaged, basename(files[4]!));
     // Letters over 4 KiB of the numbers at 40 % of the file: the JSON no longer parses.
-    const handle = openSync(middle, 'r+');
-    writeSync(handle, Buffer.alloc(4096, 'x'), 0, 4096, Math.floor(statSync(middle).size * 0.4));
-    closeSync(handle);
-    const result = await seriesOf([damaged], '--json');
-    assert.equal(result.status, 1, result.stderr);
-    const record = recordOf(result.stdout);
-    assert.equal(record.snapshots.length, files.length - 1);
-    const skipped = (record.source as SeriesSource).files.filter((file) => file.skipped);
-    assert.deepEqual(
-      skipped.map((file) => file.file),
-      [middle],
-    );
-    assert.match(record.verdictReason, /skipped 1 unreadable snapshot/);
+    await judgeWithDamaged(4, (file) => {
+      const handle = openSync(file, 'r+');
+      writeSync(handle, Buffer.alloc(4096, 'x'), 0, 4096, Math.floor(statSync(file).size * 0.4));
+      closeSync(handle);
+    });
   });
 });
 
