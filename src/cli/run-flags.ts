@@ -178,13 +178,30 @@ export function commandLine(): string {
   return formatCommand(['heapdrift', ...process.argv.slice(2)]);
 }
 
+/** The shells' 128 + signal number, for a command that left at once on a second signal. */
+const EXIT_SECOND_SIGNAL: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+
 /**
  * Runs a run, matrix or bisection that Ctrl-C and SIGTERM stop gracefully: the child finishes
- * its snapshot, every sample is kept and the record ends `incomplete`.
+ * its snapshot, every sample is kept and the record ends `incomplete`. With `secondSignalExits`,
+ * a second signal leaves at once (exit 130 or 143).
  */
-export async function whileStoppable<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function whileStoppable<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  options: { secondSignalExits?: boolean } = {},
+): Promise<T> {
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
+  const onSignal = (signal: NodeJS.Signals) => {
+    // Only for work whose files are final after the first signal (written atomically):
+    // leaving at once then loses nothing but the report on stdout.
+    if (controller.signal.aborted && options.secondSignalExits)
+      process.exit(EXIT_SECOND_SIGNAL[signal] ?? 130);
+    controller.abort();
+    if (options.secondSignalExits)
+      process.stderr.write(
+        `\n${signal}: stopping, the record is saved as it stands; again to leave at once\n`,
+      );
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {

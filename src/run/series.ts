@@ -55,9 +55,15 @@ export async function runSeries(options: SeriesOptions): Promise<RunRecord> {
   options.onEvent?.({ type: 'started', directory: record.directory, totalSnapshots: files.length });
   const continuity = new ProcessContinuity();
   const firstTime = files[0]!.time;
+  // Interrupted: run.json says so at once, with what was judged so far, so that leaving at
+  // any moment after this (a second Ctrl-C) leaves a final record behind.
+  const interrupted = () => keeper.finish(false, 'interrupted');
+  const { signal } = options;
+  if (signal?.aborted) interrupted();
+  else signal?.addEventListener('abort', interrupted, { once: true });
   try {
     for (const [position, entry] of files.entries()) {
-      if (options.signal?.aborted) break;
+      if (signal?.aborted) break;
       const listed = source.files[position]!;
       const started = performance.now();
       // The previous snapshot's graph and analysis are garbage now: free them before this
@@ -72,6 +78,8 @@ export async function runSeries(options: SeriesOptions): Promise<RunRecord> {
         keeper.write();
         continue;
       }
+      // The record is final already: the snapshot read meanwhile is not measured.
+      if (signal?.aborted) break;
       const parseMs = performance.now() - started;
       const mixed = continuity.check(graph, basename(entry.file));
       if (mixed) {
@@ -103,11 +111,13 @@ export async function runSeries(options: SeriesOptions): Promise<RunRecord> {
     // A refused series leaves nothing behind that could pass for a judged one.
     if (error instanceof UserError) rmSync(record.directory, { recursive: true, force: true });
     throw error;
+  } finally {
+    signal?.removeEventListener('abort', interrupted);
   }
+  if (signal?.aborted) return record;
+  keeper.finish(true, '');
   const skipped = source.files.filter((file) => file.skipped);
-  const complete = !options.signal?.aborted;
-  keeper.finish(complete, 'interrupted');
-  if (complete && skipped.length > 0) {
+  if (skipped.length > 0) {
     record.verdictReason += `; skipped ${skipped.length} unreadable snapshot${skipped.length === 1 ? '' : 's'}: ${skipped.map((file) => basename(file.file)).join(', ')}`;
     keeper.write();
   }

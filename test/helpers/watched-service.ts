@@ -18,6 +18,8 @@ const writeDir = process.env.WRITE_DIR || '';
 const writeEvery = Number(process.env.WRITE_EVERY || 0);
 const writeCount = Number(process.env.WRITE_COUNT || 0);
 if (scenario.setup) scenario.setup();
+// Objects that only make the heap (and each snapshot of it) larger.
+globalThis.__ballast = Array.from({ length: Number(process.env.BALLAST || 0) }, (_, i) => ({ i }));
 globalThis.__service = scenario;
 let ticks = 0;
 let written = 0;
@@ -112,10 +114,11 @@ export async function writtenSeries(
   node: string,
   scenario: 'map-leak' | 'churn-objects',
   count: number,
+  env: Record<string, string> = {},
 ): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), `heapdrift-series-${scenario}-`));
   const service = startService(node, scenario, {
-    env: { WRITE_DIR: dir, WRITE_EVERY: '10', WRITE_COUNT: String(count) },
+    env: { ...env, WRITE_DIR: dir, WRITE_EVERY: '10', WRITE_COUNT: String(count) },
   });
   await new Promise<void>((resolve, reject) => {
     service.child.stdout!.on('data', (chunk) => {

@@ -9,7 +9,7 @@ import { colorFor } from '../../report/terminal.js';
 import { runSeries } from '../../run/index.js';
 import { parseCount } from '../flags.js';
 import { action, printJson } from '../output.js';
-import { endProgress, progressPrinter } from '../run-flags.js';
+import { endProgress, progressPrinter, whileStoppable } from '../run-flags.js';
 import { exitCodeOf } from './run.js';
 
 interface SeriesFlags {
@@ -52,7 +52,11 @@ Node's file names (Heap.<date>.<time>.<pid>.<tid>.<seq>.heapsnapshot) or by modi
 time; the x-axis is time. A damaged file is skipped and named in the record. Snapshots of
 different processes are refused unless --allow-mixed.
 
-Exit codes: 0 no leak, 1 leak found, 2 usage error, or no verdict reached.`,
+Ctrl-C stops after the snapshot being read (not measured): run.json is saved with what
+was judged so far and the verdict "incomplete"; a second Ctrl-C leaves at once (exit 130)
+with run.json as already saved.
+
+Exit codes: 0 no leak, 1 leak found, 2 usage error, or no verdict reached (interrupted).`,
     )
     .action(action(seriesCommand));
 }
@@ -64,28 +68,24 @@ function collect(value: string, previous: string[]): string[] {
 async function seriesCommand(paths: string[], flags: SeriesFlags): Promise<number> {
   if (flags.order !== undefined && flags.order !== 'name' && flags.order !== 'mtime')
     throw new UserError(`--order "${flags.order}": expected name or mtime`);
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    const record = await runSeries({
-      paths,
-      order: flags.order as 'name' | 'mtime' | undefined,
-      allowMixed: flags.allowMixed ?? false,
-      track: flags.track,
-      warmupSnapshots: parseCount(flags.warmup, '--warmup', 0),
-      runsDir: resolve(flags.runsDir ?? process.env.HEAPDRIFT_RUNS_DIR ?? '.heapdrift/runs'),
-      command: `heapdrift ${process.argv.slice(2).join(' ')}`,
-      onEvent: progressPrinter(flags, 'series'),
-      signal: controller.signal,
-    });
-    endProgress(flags);
-    if (flags.json) printJson(record);
-    else process.stdout.write(`${formatRun(record, { color: colorFor(process.stdout) })}\n`);
-    return exitCodeOf([record]);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  return whileStoppable(
+    async (signal) => {
+      const record = await runSeries({
+        paths,
+        order: flags.order as 'name' | 'mtime' | undefined,
+        allowMixed: flags.allowMixed ?? false,
+        track: flags.track,
+        warmupSnapshots: parseCount(flags.warmup, '--warmup', 0),
+        runsDir: resolve(flags.runsDir ?? process.env.HEAPDRIFT_RUNS_DIR ?? '.heapdrift/runs'),
+        command: `heapdrift ${process.argv.slice(2).join(' ')}`,
+        onEvent: progressPrinter(flags, 'series'),
+        signal,
+      });
+      endProgress(flags);
+      if (flags.json) printJson(record);
+      else process.stdout.write(`${formatRun(record, { color: colorFor(process.stdout) })}\n`);
+      return exitCodeOf([record]);
+    },
+    { secondSignalExits: true },
+  );
 }
