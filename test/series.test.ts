@@ -10,6 +10,7 @@ import {
   mkdtempSync,
   openSync,
   readdirSync,
+  rmSync,
   statSync,
   truncateSync,
   writeSync,
@@ -126,6 +127,26 @@ describe('series on snapshots of real services', () => {
       writeSync(handle, Buffer.alloc(4096, 'x'), 0, 4096, Math.floor(statSync(file).size * 0.4));
       closeSync(handle);
     });
+  });
+});
+
+describe('series on snapshots of more objects than the process check keeps', () => {
+  test('one process is judged; a snapshot of another process among them is refused', async () => {
+    // 100k extra objects: more than the sample the check keeps of each snapshot (65,536).
+    const ballast = { BALLAST: '100000' };
+    const one = await writtenSeries(nodeBinary('system'), 'map-leak', 3, ballast);
+    const other = await writtenSeries(nodeBinary('system'), 'churn-objects', 1, ballast);
+    const judged = await seriesOf([one], '--json');
+    const record = recordOf(judged.stdout);
+    assert.equal(record.snapshots.length, 3, judged.stderr);
+    assert.equal((record.source as SeriesSource).mixed, null);
+    const mixed = mkdtempSync(join(tmpdir(), 'heapdrift-mixed-large-'));
+    for (const [index, file] of [...snapshotFiles(one).slice(0, 2), ...snapshotFiles(other)].entries())
+      copyFileSync(file, join(mixed, `copy-${index}.heapsnapshot`));
+    const refused = await seriesOf([mixed]);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /copy-2\.heapsnapshot .*: another process/);
+    for (const dir of [one, other, mixed]) rmSync(dir, { recursive: true, force: true });
   });
 });
 
