@@ -1,7 +1,8 @@
 // Memory of `heapdrift series` over 20 snapshots of about 100 MB: the peak RSS of judging all
 // 20 against judging one of them, to show the series holds one snapshot at a time. The 20
 // files are hard links to one generated snapshot under Node's signal names a minute apart
-// (20 distinct 100 MB heaps would cost 2 GB of disk and the same memory per file).
+// (20 distinct 100 MB heaps would cost 2 GB of disk and the same memory per file). The peak
+// of one snapshot varies by run (GC timing), so each setting runs several times.
 // Run: npm run bench:series (results in bench/results/series-memory.{json,md}; needs GNU time).
 
 import { spawnSync } from 'node:child_process';
@@ -20,6 +21,9 @@ const COUNT = Number(process.env['HEAPDRIFT_BENCH_SERIES_COUNT'] ?? 20);
  * HEAPDRIFT_BENCH_SERIES_SCALE=1 (about 32 MB) iterates faster.
  */
 const SCALE = Number(process.env['HEAPDRIFT_BENCH_SERIES_SCALE'] ?? 3.2);
+/** Runs of one snapshot per setting (cheap), and of the whole series. */
+const REPEAT_ONE = Number(process.env['HEAPDRIFT_BENCH_SERIES_REPEAT_ONE'] ?? 5);
+const REPEAT_MANY = Number(process.env['HEAPDRIFT_BENCH_SERIES_REPEAT_MANY'] ?? 2);
 /**
  * What is left after the series frees each snapshot before the next: V8 grows its young
  * generation under the parser's allocation rate (up to 2 × 16 MiB on Node 20) and glibc raises
@@ -34,6 +38,18 @@ interface Measured {
   maxRssMiB: number;
   cpuSeconds: number;
   wallSeconds: number;
+  verdict: string;
+}
+
+interface Summary {
+  files: number;
+  settings: string;
+  runs: number;
+  /** Peak RSS of each run, MiB, in run order. */
+  maxRssMiB: number[];
+  medianMaxRssMiB: number;
+  medianCpuSeconds: number;
+  medianWallSeconds: number;
   verdict: string;
 }
 
@@ -88,23 +104,39 @@ function measure(dir: string, files: number, tuned = false): Measured {
   };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function repeated(runs: number, dir: string, files: number, tuned = false): Summary {
+  const measured = Array.from({ length: runs }, () => measure(dir, files, tuned));
+  return {
+    files,
+    settings: measured[0]!.settings,
+    runs,
+    maxRssMiB: measured.map((entry) => entry.maxRssMiB),
+    medianMaxRssMiB: median(measured.map((entry) => entry.maxRssMiB)),
+    medianCpuSeconds: Math.round(median(measured.map((entry) => entry.cpuSeconds)) * 10) / 10,
+    medianWallSeconds: Math.round(median(measured.map((entry) => entry.wallSeconds)) * 10) / 10,
+    verdict: [...new Set(measured.map((entry) => entry.verdict))].join(', '),
+  };
+}
+
 mkdirSync(benchDirectory(), { recursive: true });
 const snapshot = ensureSnapshot({ label: '100 MB', scale: SCALE, large: false });
 const sizeMiB = Math.round(statSync(snapshot).size / 2 ** 20);
 const loadBefore = loadavg()[0]!;
 const one = seriesDirectory(snapshot, 1);
-const five = seriesDirectory(snapshot, 5);
 const many = seriesDirectory(snapshot, COUNT);
 const results = [
-  measure(one, 1),
-  // The plateau is reached within a few snapshots: with 10 or more, 5 shows it.
-  ...(COUNT >= 10 ? [measure(five, 5)] : []),
-  measure(many, COUNT),
-  measure(one, 1, true),
-  measure(many, COUNT, true),
+  repeated(REPEAT_ONE, one, 1),
+  repeated(REPEAT_MANY, many, COUNT),
+  repeated(REPEAT_ONE, one, 1, true),
+  repeated(1, many, COUNT, true),
 ];
 rmSync(one, { recursive: true, force: true });
-rmSync(five, { recursive: true, force: true });
 rmSync(many, { recursive: true, force: true });
 const report = {
   snapshotMiB: sizeMiB,
@@ -117,7 +149,7 @@ const out = join(repository, 'bench', 'results');
 writeFileSync(join(out, 'series-memory.json'), `${JSON.stringify(report, null, 2)}\n`);
 const rows = results.map(
   (entry) =>
-    `| ${entry.files} | ${entry.settings} | ${entry.maxRssMiB} | ${entry.cpuSeconds} | ${entry.wallSeconds} | ${entry.verdict} |`,
+    `| ${entry.files} | ${entry.settings} | ${entry.runs} | ${entry.medianMaxRssMiB} | ${Math.min(...entry.maxRssMiB)}–${Math.max(...entry.maxRssMiB)} | ${entry.medianCpuSeconds} | ${entry.medianWallSeconds} | ${entry.verdict} |`,
 );
 writeFileSync(
   join(out, 'series-memory.md'),
@@ -126,10 +158,10 @@ writeFileSync(
     '',
     `Node ${process.version}; load average ${loadBefore.toFixed(1)} before, ${report.loadAverageAfter.toFixed(1)} after (a shared 2-core machine: wall times are noisy, CPU seconds less so).`,
     '',
-    'Each snapshot is freed (a full GC) before the next file is read. What remains above one snapshot is not held data: V8 grows its young generation under the parser\'s allocation rate, and glibc raises its mmap threshold after the first large free so later arrays fragment the brk heap; the "settings" rows start the process with both fixed.',
+    'Each snapshot is freed (a full GC) before the next file is read, and the process check keeps a sample of about 65k objects of the previous snapshot. The peak of one snapshot varies from run to run (when V8 collects the parser\'s garbage), so each setting runs several times; a series of 20 has 20 such peaks and shows the highest. What else remains above one snapshot is not held data: V8 grows its young generation under the parser\'s allocation rate, and glibc raises its mmap threshold after the first large free so later arrays fragment the brk heap; the "settings" rows start the process with both fixed.',
     '',
-    '| snapshots | settings | peak RSS (MiB) | CPU s | wall s | verdict |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| snapshots | settings | runs | peak RSS median (MiB) | peak RSS range (MiB) | CPU s median | wall s median | verdict |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
   ].join('\n'),
