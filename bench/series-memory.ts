@@ -166,5 +166,5 @@ writeFileSync(
     '',
   ].join('\n'),
 );
-formatResults([join(out, 'series-memory.json')]);
+formatResults([join(out, 'series-memory.json'), join(out, 'series-memory.md')]);
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
