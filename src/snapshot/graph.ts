@@ -5,6 +5,7 @@
 import { SnapshotFormatError } from './errors.js';
 import type { RawSnapshotHeader, SnapshotLayout } from './meta.js';
 import { resolveLayout } from './meta.js';
+import { lastAtOrBefore } from './sorted-search.js';
 import type { StringTable } from './strings.js';
 
 /** Numbers read from the file: Uint32 when every value fits, Float64 otherwise. */
@@ -12,7 +13,16 @@ export type NumberArray = Uint32Array | Float64Array;
 
 export interface HeapGraphParts {
   header: RawSnapshotHeader;
+  /** The nodes, with the fields `nodeFields` names per node. */
   nodes: NumberArray;
+  /**
+   * The node fields `nodes` holds when it leaves out columns of `meta.node_fields` that are 0
+   * throughout (default: all of them). `to_node` in `edges` and `object_index` in `locations`
+   * are then the file's indexes; the graph turns them into indexes of the stored `nodes`.
+   */
+  nodeFields?: string[];
+  /** The non-zero values of node fields left out of `nodes`, by field name: node ordinal → value. */
+  sparseNodeFields?: Map<string, Map<number, number>>;
   edges: NumberArray;
   strings: StringTable;
   locations?: NumberArray;
@@ -61,12 +71,14 @@ export class HeapGraph {
   readonly firstEdgeIndexes: Uint32Array;
   /** Root node ordinal: V8 always writes the synthetic root first. */
   readonly rootOrdinal = 0;
+  readonly #sparseNodeFields: Map<string, Map<number, number>>;
   #idIndex: { ids: Float64Array; ordinals: Uint32Array } | undefined;
   #totalSelfSize: number | undefined;
 
   constructor(parts: HeapGraphParts) {
     this.header = parts.header;
-    this.layout = resolveLayout(parts.header.meta);
+    this.layout = resolveLayout(parts.header.meta, parts.nodeFields);
+    this.#sparseNodeFields = parts.sparseNodeFields ?? new Map();
     this.nodes = parts.nodes;
     this.edges = parts.edges;
     this.strings = parts.strings;
@@ -104,12 +116,16 @@ export class HeapGraph {
   }
   /** 0 unknown, 1 attached, 2 detached; 0 when the version does not record it. */
   nodeDetachedness(ordinal: number): number {
-    const offset = this.layout.nodeDetachednessOffset;
-    return offset < 0 ? 0 : this.nodes[ordinal * this.layout.nodeFieldCount + offset]!;
+    return this.#optionalNodeField(ordinal, this.layout.nodeDetachednessOffset, 'detachedness');
   }
+  /** The allocation trace node (with `--track-heap-objects`), else 0. */
   nodeTraceNodeId(ordinal: number): number {
-    const offset = this.layout.nodeTraceNodeIdOffset;
-    return offset < 0 ? 0 : this.nodes[ordinal * this.layout.nodeFieldCount + offset]!;
+    return this.#optionalNodeField(ordinal, this.layout.nodeTraceNodeIdOffset, 'trace_node_id');
+  }
+  /** A field stored in `nodes`, or left out of it (its few non-zero values kept apart), or absent: 0. */
+  #optionalNodeField(ordinal: number, offset: number, field: string): number {
+    if (offset >= 0) return this.nodes[ordinal * this.layout.nodeFieldCount + offset]!;
+    return this.#sparseNodeFields.get(field)?.get(ordinal) ?? 0;
   }
 
   /** The class name DevTools shows for a node: `(system)`, `(closure)`, `(array)`, a constructor name… */
@@ -152,7 +168,7 @@ export class HeapGraph {
   edgeTarget(edge: number): number {
     return this.edgeTargetIndex(edge) / this.layout.nodeFieldCount;
   }
-  /** Target as the file's `to_node`: an index into the nodes array. */
+  /** Target as an index into the stored nodes array: the file's `to_node` when no column was left out. */
   edgeTargetIndex(edge: number): number {
     return this.edges[edge * this.layout.edgeFieldCount + this.layout.edgeToNodeOffset]!;
   }
@@ -162,15 +178,7 @@ export class HeapGraph {
    * without edges share their first-edge index with the next node). Binary search.
    */
   edgeSource(edge: number): number {
-    const firstEdges = this.firstEdgeIndexes;
-    let low = 0;
-    let high = this.nodeCount - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >>> 1;
-      if (firstEdges[middle]! <= edge) low = middle;
-      else high = middle - 1;
-    }
-    return low;
+    return lastAtOrBefore(this.firstEdgeIndexes, this.nodeCount, edge);
   }
 
   /** Node ordinal for a snapshot object id, or -1. Builds a sorted index on first use. */
@@ -283,18 +291,21 @@ function checkGraph(graph: HeapGraph): Uint32Array {
 
 function checkEdges(graph: HeapGraph): void {
   const { layout, edges } = graph;
-  const { edgeFieldCount, nodeFieldCount } = layout;
-  const nodesLength = graph.nodes.length;
+  const { edgeFieldCount, nodeFieldCount, fileNodeFieldCount } = layout;
+  // `to_node` counts the file's node fields; stored nodes may have fewer (node-rows.ts).
+  const nodesLength = graph.nodeCount * fileNodeFieldCount;
+  const narrowed = fileNodeFieldCount !== nodeFieldCount;
   const edgeTypeCount = layout.edgeTypes.length;
   const stringCount = graph.strings.count;
   const { elementEdge, hiddenEdge } = graph.types;
   for (let edgeIndex = 0; edgeIndex < edges.length; edgeIndex += edgeFieldCount) {
     const toNode = edges[edgeIndex + layout.edgeToNodeOffset]!;
-    if (toNode >= nodesLength || toNode % nodeFieldCount !== 0) {
+    if (toNode >= nodesLength || toNode % fileNodeFieldCount !== 0) {
       throw new SnapshotFormatError(
         `edge ${edgeIndex / edgeFieldCount} points to nodes[${toNode}], which is not a node (nodes array length ${nodesLength})`,
       );
     }
+    if (narrowed) edges[edgeIndex + layout.edgeToNodeOffset] = (toNode / fileNodeFieldCount) * nodeFieldCount;
     const type = edges[edgeIndex + layout.edgeTypeOffset]!;
     if (type >= edgeTypeCount) {
       throw new SnapshotFormatError(`edge ${edgeIndex / edgeFieldCount} has unknown type ${type}`);
@@ -308,5 +319,16 @@ function checkEdges(graph: HeapGraph): void {
         `edge ${edgeIndex / edgeFieldCount} names string ${edges[edgeIndex + layout.edgeNameOffset]}, past the ${stringCount} strings`,
       );
     }
+  }
+  if (narrowed) narrowLocations(graph);
+}
+
+/** Locations' `object_index` as an index into the stored nodes, like `to_node`. */
+function narrowLocations(graph: HeapGraph): void {
+  const { locations, layout } = graph;
+  const { locationFieldCount, locationObjectIndexOffset, nodeFieldCount, fileNodeFieldCount } = layout;
+  if (!locations || locationFieldCount === 0 || locationObjectIndexOffset < 0) return;
+  for (let index = locationObjectIndexOffset; index < locations.length; index += locationFieldCount) {
+    locations[index] = (locations[index]! / fileNodeFieldCount) * nodeFieldCount;
   }
 }

@@ -7,7 +7,13 @@ import { ARRAY_START, type NumberScanState } from './number-scanner.js';
 
 const MAX_UINT32 = 0xffffffff;
 
-export class NumberArrayBuilder implements NumberScanState {
+/** Where a number section's values go: the scanner's state plus the slow path and the end. */
+export interface NumberSink extends NumberScanState {
+  push(value: number): void;
+  finish(): NumberArray;
+}
+
+export class NumberArrayBuilder implements NumberSink {
   values: NumberArray;
   length = 0;
   phase = ARRAY_START;

@@ -4,7 +4,7 @@
 
 import { SnapshotFormatError } from './errors.js';
 import type { NumberArray } from './graph.js';
-import { NumberArrayBuilder } from './number-array.js';
+import { NumberArrayBuilder, type NumberSink } from './number-array.js';
 import {
   ARRAY_ELEMENT,
   ARRAY_IN_SLOW_NUMBER,
@@ -20,14 +20,19 @@ const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 export class NumberSectionReader {
   readonly key: string;
-  readonly #builder: NumberArrayBuilder;
+  readonly #builder: NumberSink;
   #slowNumber = '';
   #chunkOffset = 0;
   #result: NumberArray | undefined;
 
-  constructor(key: string, expectedLength: number) {
+  /** `sink` receives the values; by default a plain array sized for `expectedLength` values. */
+  constructor(
+    key: string,
+    expectedLength: number,
+    sink: NumberSink = new NumberArrayBuilder(expectedLength),
+  ) {
     this.key = key;
-    this.#builder = new NumberArrayBuilder(expectedLength);
+    this.#builder = sink;
   }
 
   /** The values, once the closing ']' was read; undefined before. */
@@ -55,7 +60,7 @@ export class NumberSectionReader {
     throw new SnapshotFormatError(message, this.#chunkOffset + index);
   }
 
-  #readBoundary(builder: NumberArrayBuilder, chunk: Uint8Array, index: number, end: number): number {
+  #readBoundary(builder: NumberSink, chunk: Uint8Array, index: number, end: number): number {
     const byte = chunk[index]!;
     const phase = builder.phase;
     if (phase === ARRAY_IN_SLOW_NUMBER) return this.#readSlowNumber(builder, chunk, index, end);
@@ -99,7 +104,7 @@ export class NumberSectionReader {
   }
 
   /** Numbers V8 does not write in the big sections (signs, fractions, exponents): exact but slow. */
-  #readSlowNumber(builder: NumberArrayBuilder, chunk: Uint8Array, index: number, end: number): number {
+  #readSlowNumber(builder: NumberSink, chunk: Uint8Array, index: number, end: number): number {
     let text = this.#slowNumber;
     while (index < end) {
       const byte = chunk[index]!;
