@@ -125,6 +125,19 @@ describe('nodes stored without nearly-all-zero columns', () => {
     }
   });
 
+  test('values past 32 bits, in a stored column and in a left-out one', () => {
+    const snapshot = chainSnapshot(
+      10,
+      (ordinal) => (ordinal === 5 ? 2 ** 40 : 0),
+      () => 0,
+    );
+    snapshot.nodes[3] = 8_589_934_593;
+    for (const graph of readBothWays(snapshot, [1 << 20, 3])) {
+      assert.equal(graph.nodeSelfSize(0), 8_589_934_593);
+      assert.equal(graph.nodeTraceNodeId(5), 2 ** 40);
+    }
+  });
+
   test("a row cut short is reported against the file's node fields", () => {
     const snapshot = chainSnapshot(
       3,

@@ -5,8 +5,7 @@
 // a left-out column with too many non-zero values is brought back into the rows.
 
 import type { NumberArray } from './graph.js';
-import { NumberArrayBuilder } from './number-array.js';
-import { ARRAY_START } from './number-scanner.js';
+import { NumberArrayBuilder, type NumberDrain } from './number-array.js';
 
 /** Node fields that may be left out when they are 0 throughout. */
 export const OPTIONAL_NODE_FIELDS: readonly string[] = ['trace_node_id', 'detachedness'];
@@ -14,9 +13,8 @@ export const OPTIONAL_NODE_FIELDS: readonly string[] = ['trace_node_id', 'detach
 const STAGING_ROWS = 4096;
 /** A left-out column keeps at most this many non-zero values apart (or 1 per 256 rows, if more). */
 const MIN_SPARSE_LIMIT = 4096;
-const MAX_UINT32 = 0xffffffff;
 
-export class NodeRowsBuilder {
+export class NodeRowsBuilder implements NumberDrain {
   readonly #fields: readonly string[];
   /** Per file column: whether it is stored. */
   #kept: boolean[];
@@ -25,11 +23,8 @@ export class NodeRowsBuilder {
   #expectedRows: number;
   /** Non-zero values of left-out columns, by column: node ordinal → value. */
   #sparse = new Map<number, Map<number, number>>();
-  // The scanner's state (NumberScanState): it fills `values`, the staging rows.
-  values: NumberArray;
-  length = 0;
-  phase = ARRAY_START;
-  value = 0;
+  /** What the section is scanned into: a few thousand rows, flushed here when full. */
+  readonly staging: NumberArrayBuilder;
 
   constructor(fields: readonly string[], expectedLength: number) {
     this.#fields = fields;
@@ -37,7 +32,7 @@ export class NodeRowsBuilder {
     this.#keptColumns = columnsOf(this.#kept);
     this.#expectedRows = Math.ceil(expectedLength / fields.length);
     this.#out = new NumberArrayBuilder(this.#expectedRows * this.#keptColumns.length);
-    this.values = new Uint32Array(STAGING_ROWS * fields.length);
+    this.staging = new NumberArrayBuilder(STAGING_ROWS * fields.length, this);
   }
 
   /** Whether `fields` has a column this builder may leave out. */
@@ -57,30 +52,20 @@ export class NodeRowsBuilder {
     return fields;
   }
 
-  /** Appends one value the scanner did not store (staging full, or not a 32-bit integer). */
-  push(value: number): void {
-    if (this.length === this.values.length) this.#flush();
-    if ((value > MAX_UINT32 || value < 0 || !Number.isInteger(value)) && this.values instanceof Uint32Array) {
-      this.values = Float64Array.from(this.values);
-    }
-    this.values[this.length++] = value;
-  }
-
   /** The stored rows; a trailing partial row keeps every column, so the graph reports the bad length. */
-  finish(): NumberArray {
-    const fieldCount = this.#fields.length;
-    if (this.length % fieldCount !== 0) this.#keep(this.#kept.map(() => true));
-    this.#flush();
+  finish(staging: NumberArrayBuilder): NumberArray {
+    if (staging.length % this.#fields.length !== 0) this.#keep(this.#kept.map(() => true));
+    this.flush(staging);
     return this.#out.finish();
   }
 
   /** Moves the staged values (whole rows, or any values once every column is kept) to the output. */
-  #flush(): void {
-    const staged = this.values;
+  flush(staging: NumberArrayBuilder): void {
+    const staged = staging.values;
     const fieldCount = this.#fields.length;
-    const rows = Math.floor(this.length / fieldCount);
-    const count = this.#keptColumns.length === fieldCount ? this.length : rows * fieldCount;
-    this.#keepNonZeroColumns(rows);
+    const rows = Math.floor(staging.length / fieldCount);
+    this.#keepNonZeroColumns(staged, rows);
+    const count = this.#keptColumns.length === fieldCount ? staging.length : rows * fieldCount;
     const out = this.#out;
     if (staged instanceof Float64Array && out.values instanceof Uint32Array) {
       out.values = Float64Array.from(out.values);
@@ -100,17 +85,16 @@ export class NodeRowsBuilder {
       }
     }
     out.length = at;
-    staged.copyWithin(0, count, this.length);
-    this.length -= count;
+    staged.copyWithin(0, count, staging.length);
+    staging.length -= count;
   }
 
   /**
    * Keeps apart the non-zero values of left-out columns among the first `rows` staged rows;
    * brings a column back into the rows once it has too many of them.
    */
-  #keepNonZeroColumns(rows: number): void {
+  #keepNonZeroColumns(staged: NumberArray, rows: number): void {
     const fieldCount = this.#fields.length;
-    const staged = this.values;
     const firstOrdinal = this.#out.length / this.#keptColumns.length;
     const limit = Math.max(MIN_SPARSE_LIMIT, this.#expectedRows / 256);
     let kept: boolean[] | undefined;
@@ -138,7 +122,7 @@ export class NodeRowsBuilder {
     const columns = columnsOf(kept);
     const rows = old.length / oldColumns.length;
     const wider = new NumberArrayBuilder(Math.max(this.#expectedRows, rows) * columns.length);
-    if (old.values instanceof Float64Array || this.values instanceof Float64Array)
+    if (old.values instanceof Float64Array || this.staging.values instanceof Float64Array)
       wider.values = new Float64Array(wider.values.length);
     const source = old.values;
     const target = wider.values;

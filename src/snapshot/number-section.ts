@@ -4,7 +4,7 @@
 
 import { SnapshotFormatError } from './errors.js';
 import type { NumberArray } from './graph.js';
-import { NumberArrayBuilder, type NumberSink } from './number-array.js';
+import { NumberArrayBuilder } from './number-array.js';
 import {
   ARRAY_ELEMENT,
   ARRAY_IN_SLOW_NUMBER,
@@ -20,17 +20,13 @@ const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 export class NumberSectionReader {
   readonly key: string;
-  readonly #builder: NumberSink;
+  readonly #builder: NumberArrayBuilder;
   #slowNumber = '';
   #chunkOffset = 0;
   #result: NumberArray | undefined;
 
   /** `sink` receives the values; by default a plain array sized for `expectedLength` values. */
-  constructor(
-    key: string,
-    expectedLength: number,
-    sink: NumberSink = new NumberArrayBuilder(expectedLength),
-  ) {
+  constructor(key: string, expectedLength: number, sink = new NumberArrayBuilder(expectedLength)) {
     this.key = key;
     this.#builder = sink;
   }
@@ -60,7 +56,7 @@ export class NumberSectionReader {
     throw new SnapshotFormatError(message, this.#chunkOffset + index);
   }
 
-  #readBoundary(builder: NumberSink, chunk: Uint8Array, index: number, end: number): number {
+  #readBoundary(builder: NumberArrayBuilder, chunk: Uint8Array, index: number, end: number): number {
     const byte = chunk[index]!;
     const phase = builder.phase;
     if (phase === ARRAY_IN_SLOW_NUMBER) return this.#readSlowNumber(builder, chunk, index, end);
@@ -104,7 +100,7 @@ export class NumberSectionReader {
   }
 
   /** Numbers V8 does not write in the big sections (signs, fractions, exponents): exact but slow. */
-  #readSlowNumber(builder: NumberSink, chunk: Uint8Array, index: number, end: number): number {
+  #readSlowNumber(builder: NumberArrayBuilder, chunk: Uint8Array, index: number, end: number): number {
     let text = this.#slowNumber;
     while (index < end) {
       const byte = chunk[index]!;

@@ -303,7 +303,7 @@ export class HeapSnapshotParser {
       if (this.#key === 'nodes' && nodeFields && NodeRowsBuilder.applies(nodeFields)) {
         this.#nodeRows = new NodeRowsBuilder(nodeFields, expectedLength);
       }
-      const sink = this.#key === 'nodes' ? this.#nodeRows : undefined;
+      const sink = this.#key === 'nodes' ? this.#nodeRows?.staging : undefined;
       this.#numbers = new NumberSectionReader(this.#key, expectedLength, sink);
       this.#state = IN_NUMBERS;
       return index + 1;
