@@ -2,7 +2,7 @@
 // flat typed arrays (positions from meta), addressed by node ordinal (0 = the synthetic
 // root) and edge ordinal. Nothing here knows about files, the CLI or the terminal.
 
-import { SnapshotFormatError } from './errors.js';
+import { checkEdges, checkNodes } from './graph-check.js';
 import type { RawSnapshotHeader, SnapshotLayout } from './meta.js';
 import { resolveLayout } from './meta.js';
 import { lastAtOrBefore } from './sorted-search.js';
@@ -29,6 +29,11 @@ export interface HeapGraphParts {
   samples?: NumberArray;
   traceFunctionInfos?: NumberArray;
   traceTree?: unknown;
+  /**
+   * `checkNodes(layout, nodes, strings.count)` when the reader already ran it (while it waited
+   * for the edges); the constructor runs it otherwise.
+   */
+  firstEdgeIndexes?: Uint32Array;
   /** Things the reader noticed but tolerated (e.g. header counts that disagree with the data). */
   warnings?: string[];
 }
@@ -90,7 +95,9 @@ export class HeapGraph {
     this.types = typeIndexes(this.layout);
     this.nodeCount = this.nodes.length / this.layout.nodeFieldCount;
     this.edgeCount = this.edges.length / this.layout.edgeFieldCount;
-    this.firstEdgeIndexes = checkGraph(this);
+    // A graph that fails these checks would make every later analysis wrong: it is rejected, not repaired.
+    this.firstEdgeIndexes = parts.firstEdgeIndexes ?? checkNodes(this.layout, this.nodes, this.strings.count);
+    checkEdges(this);
   }
 
   nodeType(ordinal: number): number {
@@ -243,92 +250,4 @@ function typeIndexes(layout: SnapshotLayout): TypeIndexes {
     shortcutEdge: edge('shortcut'),
     weakEdge: edge('weak'),
   };
-}
-
-/**
- * Checks the graph's internal consistency (array lengths, edge counts, edge targets, type and
- * string indexes) in one pass and returns the first-edge index. A snapshot that fails here
- * would make every later analysis wrong, so it is rejected, not repaired.
- */
-function checkGraph(graph: HeapGraph): Uint32Array {
-  const { layout, nodes, edges, nodeCount } = graph;
-  const { nodeFieldCount, edgeFieldCount } = layout;
-  if (!Number.isInteger(nodeCount)) {
-    throw new SnapshotFormatError(
-      `nodes array length ${nodes.length} is not a multiple of the ${nodeFieldCount} node fields`,
-    );
-  }
-  if (!Number.isInteger(graph.edgeCount)) {
-    throw new SnapshotFormatError(
-      `edges array length ${edges.length} is not a multiple of the ${edgeFieldCount} edge fields`,
-    );
-  }
-  if (nodeCount === 0) throw new SnapshotFormatError('the snapshot has no nodes');
-  const firstEdgeIndexes = new Uint32Array(nodeCount + 1);
-  const nodeTypeCount = layout.nodeTypes.length;
-  const stringCount = graph.strings.count;
-  let edgeOrdinal = 0;
-  for (let ordinal = 0, nodeIndex = 0; ordinal < nodeCount; ordinal++, nodeIndex += nodeFieldCount) {
-    firstEdgeIndexes[ordinal] = edgeOrdinal;
-    edgeOrdinal += nodes[nodeIndex + layout.nodeEdgeCountOffset]!;
-    const type = nodes[nodeIndex + layout.nodeTypeOffset]!;
-    if (type >= nodeTypeCount) throw new SnapshotFormatError(`node ${ordinal} has unknown type ${type}`);
-    if (nodes[nodeIndex + layout.nodeNameOffset]! >= stringCount) {
-      throw new SnapshotFormatError(
-        `node ${ordinal} names string ${nodes[nodeIndex + layout.nodeNameOffset]}, past the ${stringCount} strings`,
-      );
-    }
-  }
-  firstEdgeIndexes[nodeCount] = edgeOrdinal;
-  if (edgeOrdinal !== graph.edgeCount) {
-    throw new SnapshotFormatError(
-      `the nodes' edge counts add up to ${edgeOrdinal} but the edges array holds ${graph.edgeCount} edges`,
-    );
-  }
-  checkEdges(graph);
-  return firstEdgeIndexes;
-}
-
-function checkEdges(graph: HeapGraph): void {
-  const { layout, edges } = graph;
-  const { edgeFieldCount, nodeFieldCount, fileNodeFieldCount } = layout;
-  // `to_node` counts the file's node fields; stored nodes may have fewer (node-rows.ts).
-  const nodesLength = graph.nodeCount * fileNodeFieldCount;
-  const narrowed = fileNodeFieldCount !== nodeFieldCount;
-  const edgeTypeCount = layout.edgeTypes.length;
-  const stringCount = graph.strings.count;
-  const { elementEdge, hiddenEdge } = graph.types;
-  for (let edgeIndex = 0; edgeIndex < edges.length; edgeIndex += edgeFieldCount) {
-    const toNode = edges[edgeIndex + layout.edgeToNodeOffset]!;
-    if (toNode >= nodesLength || toNode % fileNodeFieldCount !== 0) {
-      throw new SnapshotFormatError(
-        `edge ${edgeIndex / edgeFieldCount} points to nodes[${toNode}], which is not a node (nodes array length ${nodesLength})`,
-      );
-    }
-    if (narrowed) edges[edgeIndex + layout.edgeToNodeOffset] = (toNode / fileNodeFieldCount) * nodeFieldCount;
-    const type = edges[edgeIndex + layout.edgeTypeOffset]!;
-    if (type >= edgeTypeCount) {
-      throw new SnapshotFormatError(`edge ${edgeIndex / edgeFieldCount} has unknown type ${type}`);
-    }
-    if (
-      type !== elementEdge &&
-      type !== hiddenEdge &&
-      edges[edgeIndex + layout.edgeNameOffset]! >= stringCount
-    ) {
-      throw new SnapshotFormatError(
-        `edge ${edgeIndex / edgeFieldCount} names string ${edges[edgeIndex + layout.edgeNameOffset]}, past the ${stringCount} strings`,
-      );
-    }
-  }
-  if (narrowed) narrowLocations(graph);
-}
-
-/** Locations' `object_index` as an index into the stored nodes, like `to_node`. */
-function narrowLocations(graph: HeapGraph): void {
-  const { locations, layout } = graph;
-  const { locationFieldCount, locationObjectIndexOffset, nodeFieldCount, fileNodeFieldCount } = layout;
-  if (!locations || locationFieldCount === 0 || locationObjectIndexOffset < 0) return;
-  for (let index = locationObjectIndexOffset; index < locations.length; index += locationFieldCount) {
-    locations[index] = (locations[index]! / fileNodeFieldCount) * nodeFieldCount;
-  }
 }

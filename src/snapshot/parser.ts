@@ -8,7 +8,8 @@ import { ByteBuilder } from './byte-builder.js';
 import { ChunkStringTable } from './chunk-string-table.js';
 import { SnapshotFormatError } from './errors.js';
 import { HeapGraph, type NumberArray } from './graph.js';
-import { type RawSnapshotHeader, validateHeader } from './meta.js';
+import { checkNodes } from './graph-check.js';
+import { type RawSnapshotHeader, resolveLayout, validateHeader } from './meta.js';
 import { NodeRowsBuilder } from './node-rows.js';
 import { ARRAY_ELEMENT, ARRAY_IN_VALUE, ARRAY_SEPARATOR, ARRAY_START } from './number-scanner.js';
 import { describeByte, NumberSectionReader } from './number-section.js';
@@ -82,6 +83,8 @@ export class HeapSnapshotParser {
   #sections = new Map<string, NumberArray>();
   #traceTree: unknown;
   #sawStrings = false;
+  /** The nodes' checks, when run before `end` (see checkNodesEarly). */
+  #firstEdgeIndexes: Uint32Array | undefined;
 
   // A section another reader fills (the edges of a large file, see read.ts).
   #deferred: { key: string; open: number; close: number; skipped: boolean } | undefined;
@@ -152,6 +155,22 @@ export class HeapSnapshotParser {
     this.#bytesBefore += chunk.length;
   }
 
+  /**
+   * Runs the nodes' consistency checks now, once the input is complete but for a section
+   * another thread still reads (the edges): `end` then only checks the edges. A failure here
+   * is left for `end`, which reports it in its usual order.
+   */
+  checkNodesEarly(): void {
+    const nodes = this.#sections.get('nodes');
+    if (this.#state !== DONE || !this.#header || !nodes) return;
+    try {
+      const layout = resolveLayout(this.#header.meta, this.#nodeRows?.keptFields);
+      this.#firstEdgeIndexes = checkNodes(layout, nodes, this.#strings.count);
+    } catch {
+      this.#firstEdgeIndexes = undefined;
+    }
+  }
+
   /** Ends the input and returns the graph, or throws if the snapshot is incomplete or inconsistent. */
   end(): HeapGraph {
     if (this.#failure) throw this.#failure;
@@ -179,6 +198,7 @@ export class HeapSnapshotParser {
       samples: this.#sections.get('samples'),
       traceFunctionInfos: this.#sections.get('trace_function_infos'),
       traceTree: this.#traceTree,
+      ...(this.#firstEdgeIndexes ? { firstEdgeIndexes: this.#firstEdgeIndexes } : {}),
       warnings: [],
     });
     (graph.warnings as string[]).push(...countWarnings(graph));

@@ -123,6 +123,8 @@ async function readWithEdgesWorker(
         : 'no node/edge counts in the header';
       return { graph: parser.end(), plan: oneThread(why) };
     }
+    // While the worker finishes the edges: the nodes' checks.
+    parser.checkNodesEarly();
     const edges = await split!.values;
     if (!edges) return { plan: oneThread(`read again on one thread: ${split!.failure}`) };
     parser.provideSection('edges', edges);
