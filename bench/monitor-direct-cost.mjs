@@ -63,6 +63,14 @@ const VARIANTS = {
       return collections;
     };
   },
+  both: () => {
+    const stopObserver = VARIANTS.observer();
+    const stopProfiler = VARIANTS.profiler();
+    return () => {
+      stopObserver();
+      return stopProfiler();
+    };
+  },
   monitor: () => {
     const monitor = startMonitor({ intervalMs: 10_000, warmupMs: 0 });
     return () => {

@@ -196,11 +196,11 @@ async function monitorFootprint(): Promise<{
 
 function roundsTable(phase: Phase): string[] {
   return [
-    `| pair | monitor | CPU µs/request | requests | requests/s | service CPU % of a core | GCs | load avg |`,
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| pair | monitor | CPU µs/request | requests | requests/s | service CPU % of a core | GCs | preempted | load avg |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...phase.rounds.map(
       (round) =>
-        `| ${round.pair} | ${round.monitor ? 'on' : 'off'} | ${cpuPerRequest(round).toFixed(2)} | ${round.requests} | ${perSecond(round).toFixed(0)} | ${(cpuPerSecond(round) / 1e4).toFixed(1)} | ${round.gcs ?? ''} | ${round.loadAverage} |`,
+        `| ${round.pair} | ${round.monitor ? 'on' : 'off'} | ${cpuPerRequest(round).toFixed(2)} | ${round.requests} | ${perSecond(round).toFixed(0)} | ${(cpuPerSecond(round) / 1e4).toFixed(1)} | ${round.gcs ?? ''} | ${round.involuntarySwitches} | ${round.loadAverage} |`,
     ),
   ];
 }
@@ -231,6 +231,7 @@ function directLines(direct: DirectCosts): string[] {
     '| --- | --- | --- |',
     row('observer', 'PerformanceObserver `gc` (GcWatch)'),
     row('profiler', 'v8.GCProfiler, drained every second (GcReadings)'),
+    row('both', 'both together'),
     row('monitor', 'the whole monitor (startMonitor, 10 s interval)'),
     '',
     `One drain of the GC profiler (stop, fold, new profiler, start; once a second): ${direct.drainMicroseconds.toFixed(1)} µs. One interval's work (a memory sample, the profiler's readings, the rules on full series of 120 points): ${formatInterval(direct.tick, 0, ' µs')} (${direct.tick.n} batches of 50).`,
@@ -271,7 +272,7 @@ async function main(): Promise<void> {
     '',
     '## End to end',
     '',
-    `ONE process of the example service (examples/monitor-service/server.mjs, MONITOR=off) with bench/monitor-toggle.mjs preloaded: on IPC messages from this benchmark it starts the monitor (${INTERVAL_MS / 1000} s interval, the default; no warm-up, so its rules run on every interval; no Prometheus collector) or leaves it off, and reads its own CPU time (process.cpuUsage) and requests served (diagnostics_channel \`http.server.request.start\`) over the round. Rounds of ${settings.roundMs / 1000} s (each monitor-on round holds one interval's work), in ${settings.pairs} pairs per phase in balanced order (on/off, off/on, …), after a ${settings.warmMs / 1000} s warm-up (half on, half off, not recorded). Load over loopback, one load process per phase running through all its rounds: a fixed ${settings.rate} requests/s from ${settings.concurrency} keep-alive clients (examples/monitor-service/load.mjs; CPU per request), then saturation: ${settings.concurrency} connections with ${settings.depth} pipelined requests in flight each (bench/pipelined-load.mjs, light enough that one CPU of load keeps the service's CPU busy; throughput).`,
+    `ONE process of the example service (examples/monitor-service/server.mjs, MONITOR=off) with bench/monitor-toggle.mjs preloaded: on IPC messages from this benchmark it starts the monitor (${INTERVAL_MS / 1000} s interval, the default; no warm-up, so its rules run on every interval; no Prometheus collector) or leaves it off, and reads its own CPU time (process.cpuUsage) and requests served (diagnostics_channel \`http.server.request.start\`) over the round. Rounds of ${settings.roundMs / 1000} s (each monitor-on round holds one interval's work), in ${settings.pairs} pairs per phase in balanced order (on/off, off/on, …), after a ${settings.warmMs / 1000} s warm-up (half on, half off, not recorded). Load over loopback from bench/pipelined-load.mjs (pipelined HTTP/1.1 on ${settings.concurrency} keep-alive connections, light enough that one CPU of load outpaces the service), one load process per phase running through all its rounds: a fixed ${settings.rate} requests/s, sent every 10 ms without catching up a backlog (CPU per request), then saturation with ${settings.depth} requests in flight per connection (throughput).`,
     '',
     `Change = mean over pairs of (on − off) / off, with its 95 % Student t interval (n − 1 degrees of freedom). The < ${TARGET_PERCENT} % target is **met** only when the whole interval lies inside ±${TARGET_PERCENT} %; "expected" is the overhead the direct costs below predict for the phase (per-collection cost × the collections per second the monitor counted + one profiler drain a second + one interval's work per ${INTERVAL_MS / 1000} s, over the service's CPU per second without the monitor).`,
     '',

@@ -1,6 +1,7 @@
 // Preloaded into the example service by the monitor-overhead benchmark (`--import`): turns the
 // monitor on and off inside ONE service process on IPC messages from the benchmark, and reports
-// each round's CPU time (process.cpuUsage) and requests served, so rounds compare the same process.
+// each round's CPU time (process.cpuUsage), requests served and how often other processes
+// preempted it (involuntary context switches), so rounds compare the same process.
 // Not part of the example: the service stays as a user would run it (here with MONITOR=off).
 
 import { subscribe } from 'node:diagnostics_channel';
@@ -18,7 +19,7 @@ let round = null;
 
 function begin(message) {
   const cpu = process.cpuUsage();
-  round = { cpu, requests, started: performance.now(), monitor: null };
+  round = { cpu, usage: process.resourceUsage(), requests, started: performance.now(), monitor: null };
   // Its warm-up off, so its rules run on every interval as after a real service's warm-up.
   if (message.monitor) round.monitor = startMonitor({ intervalMs: message.intervalMs, warmupMs: 0 });
   process.send({ type: 'begun' });
@@ -26,11 +27,13 @@ function begin(message) {
 
 async function end() {
   const used = process.cpuUsage(round.cpu);
+  const usage = process.resourceUsage();
   const elapsedMs = performance.now() - round.started;
   const served = requests - round.requests;
-  const status = round.monitor?.status();
-  await round.monitor?.stop();
+  const { monitor, usage: before } = round;
   round = null;
+  const status = monitor?.status();
+  await monitor?.stop();
   process.send({
     type: 'ended',
     cpuMicroseconds: used.user + used.system,
@@ -38,6 +41,7 @@ async function end() {
     requests: served,
     gcs: status?.gc.total ?? null,
     evaluations: status?.evaluations ?? null,
+    involuntarySwitches: usage.involuntaryContextSwitches - before.involuntaryContextSwitches,
   });
 }
 

@@ -1,6 +1,6 @@
 // The example monitor service as ONE process whose monitor the benchmark turns on and off
 // between rounds (bench/monitor-toggle.mjs, preloaded, driven over IPC), optionally pinned to
-// one CPU with `taskset`; and the loopback load generator, pinned to another.
+// one CPU with `taskset`; and the loopback load (bench/pipelined-load.mjs), pinned to another.
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,8 @@ export interface RoundReading {
   /** Collections the monitor counted (null when it was off). */
   gcs: number | null;
   evaluations: number | null;
+  /** Times another process preempted the service: a busy CPU's mark. */
+  involuntarySwitches: number;
 }
 
 /** Whether `taskset` runs here (Debian: util-linux); without it nothing is pinned. */
@@ -77,8 +79,13 @@ export class ToggledService {
   }
 
   /** Runs one round of `durationMs` with the monitor on or off; the service measures it. */
-  async round(monitor: boolean, intervalMs: number, durationMs: number): Promise<RoundReading> {
-    await this.#request({ type: 'begin', monitor, intervalMs });
+  async round(
+    monitor: boolean,
+    intervalMs: number,
+    durationMs: number,
+    hooks = 'monitor',
+  ): Promise<RoundReading> {
+    await this.#request({ type: 'begin', monitor, intervalMs, hooks });
     await new Promise((resolve) => setTimeout(resolve, durationMs));
     return this.#request({ type: 'end' });
   }
@@ -105,44 +112,30 @@ export class ToggledService {
 const pipelinedLoadPath = fileURLToPath(new URL('../../bench/pipelined-load.mjs', import.meta.url));
 
 export interface LoadOptions {
-  /** Keep-alive connections (load.mjs clients). */
+  /** Keep-alive connections. */
   concurrency: number;
-  /** Requests per second in all; 0 = saturate with pipelined requests (bench/pipelined-load.mjs). */
+  /** Requests per second in all, or 0 to saturate. */
   rate: number;
   /** Requests in flight per connection when saturating. */
   depth: number;
   durationMs: number;
 }
 
-/**
- * Loopback load on the service's /work, pinned: at a fixed rate the example's load generator
- * (examples/monitor-service/load.mjs); to saturate, the pipelined one. Stopped by the caller.
- */
+/** Loopback load on the service's /work (bench/pipelined-load.mjs), pinned; stopped by the caller. */
 export function startLoad(
   service: ToggledService,
   cpu: number | null,
   options: LoadOptions,
 ): { stop(): Promise<void> } {
-  const argv =
-    options.rate > 0
-      ? [
-          `${exampleDir}load.mjs`,
-          service.url('/work'),
-          '--concurrency',
-          String(options.concurrency),
-          '--duration',
-          String(options.durationMs),
-          '--rate',
-          String(options.rate),
-        ]
-      : [
-          pipelinedLoadPath,
-          String(service.port),
-          '/work',
-          String(options.concurrency),
-          String(options.depth),
-          String(options.durationMs),
-        ];
+  const argv = [
+    pipelinedLoadPath,
+    String(service.port),
+    '/work',
+    String(options.concurrency),
+    String(options.depth),
+    String(options.durationMs),
+    String(options.rate),
+  ];
   const [command, args] = pinned(cpu, [process.execPath, ...argv]);
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise((resolve) => child.on('exit', resolve));
