@@ -195,6 +195,33 @@ describe('dominators and retained sizes', () => {
     assert.equal(distances.parentEdges[hand.at('x')], -1);
   });
 
+  test('a deferred global is reached last by every path, its property cell too', () => {
+    // A global in dictionary mode is reached by its named edge and as a property cell's value.
+    const hand = handGraph(
+      [
+        ['root', 'synthetic', '', 0],
+        ['global', 'object', 'global', 8],
+        ['agent', 'closure', 'capture', 16],
+        ['properties', 'array', '', 32],
+        ['cell', 'hidden', 'system / PropertyCell', 8],
+        ['state', 'object', 'Object', 64],
+      ],
+      [
+        ['root', 'element', 1, 'global'],
+        ['global', 'property', '__agentCapture', 'agent'],
+        ['global', 'internal', 'properties', 'properties'],
+        ['properties', 'element', 0, 'cell'],
+        ['cell', 'internal', 'value', 'agent'],
+        ['agent', 'context', 'state', 'state'],
+      ],
+    );
+    const named = hand.graph.firstEdge(hand.at('global'));
+    const distances = computeDistances(hand.graph, { deferEdge: (edge) => edge === named });
+    assert.equal(distances.parentEdges[hand.at('agent')], named);
+    assert.equal(distances.distances[hand.at('agent')], 2);
+    assert.equal(hand.graph.edgeSource(distances.parentEdges[hand.at('state')]!), hand.at('agent'));
+  });
+
   test('WeakMap entry: the key retains the value, the table does not', () => {
     // Ordinals: root 0, key 1, map 2, table 3, value 4.
     const hand = handGraph(

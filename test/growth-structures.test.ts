@@ -16,6 +16,7 @@ import { SeriesBuilder } from '../src/growth/series.js';
 import { StructureKeys } from '../src/growth/structure-keys.js';
 import { measureStructures, STRING_NODE_TYPES } from '../src/growth/structures.js';
 import { type GrowthReport, SeriesTracker } from '../src/growth/track.js';
+import { measureGraph } from '../src/run/measure-snapshot.js';
 import type { HeapGraph } from '../src/snapshot/graph.js';
 import { graphFromJsonFile } from './helpers/json-graph.js';
 import { testCacheDir } from './helpers/node-binaries.js';
@@ -49,6 +50,17 @@ const seriesPrograms = {
       }
       JSON.parse(JSON.stringify(garbage.slice(0, 200).map(({ id, text }) => ({ id, text }))));
       new Map(garbage.map((item) => [item.id, item])).clear();
+    }
+  `,
+  // The control's work, plus records kept under a heapdrift agent global, as an agent does.
+  agentRecords: `
+    class AgentRecord { constructor(index) { this.index = index; } }
+    globalThis.__heapdriftRecords = [];
+    const cache = (globalThis.boundedCache = new Map());
+    let counter = 0;
+    function step() {
+      for (let i = 0; i < 20; i++) globalThis.__heapdriftRecords.push(new AgentRecord(i));
+      for (let i = 0; i < 1000; i++) cache.set('k' + (++counter % 100), { id: counter });
     }
   `,
 } as const;
@@ -315,6 +327,19 @@ describe('structures across the snapshots of one real process', () => {
     const report = tracker.analyze();
     assert.equal(report.verdict, 'inconclusive');
     assert.match(report.reason, /^3 snapshot\(s\): too few to show that nothing grows \(the rules need 7/);
+  });
+});
+
+describe('a run leaves its agent out', () => {
+  it('keeps the agent’s own records out of structures and class totals', () => {
+    const tracker = new SeriesTracker({ xUnit: 'iteration' });
+    snapshotSeries('agentRecords').forEach((file, index) => {
+      measureGraph(graphFromJsonFile(file), index, (index + 1) * 10, (index + 1) * 1000, tracker, []);
+    });
+    const report = tracker.analyze();
+    const classNames = report.classes.map((result) => result.className);
+    assert.ok(!classNames.includes('AgentRecord'), classNames.join(', '));
+    assert.equal(report.verdict, 'no-leak', report.reason);
   });
 });
 

@@ -79,6 +79,9 @@ export function computeDistances(graph: HeapGraph, options: DistanceOptions = {}
   const { weakEdge: weakType, internalEdge: internalType, hiddenNode, arrayNode } = graph.types;
   const { deferEdge } = options;
   const deferred: number[] = [];
+  // A deferred edge's target is reached last by every path, not only by that edge: a global
+  // in dictionary mode is also the `value` of a property cell under the global's `properties`.
+  const deferredTargets = deferEdge ? new Uint8Array(nodeCount) : undefined;
   const search = (start: number, end: number, isSystemPass: boolean): number => {
     let head = start;
     let tail = end;
@@ -96,9 +99,13 @@ export function computeDistances(graph: HeapGraph, options: DistanceOptions = {}
         const child = edges[edgeIndex + edgeToNodeOffset]! / nodeFieldCount;
         if (distances[child] !== UNREACHABLE_DISTANCE) continue;
         if ((nodeMayBeFiltered || type === internalType) && skip(node, edge)) continue;
-        if (deferEdge && distance === 2 && !isSystemPass && deferEdge(edge)) {
-          deferred.push(edge);
-          continue;
+        if (deferEdge && !isSystemPass) {
+          if (distance === 2 && deferEdge(edge)) {
+            deferred.push(edge);
+            deferredTargets![child] = 1;
+            continue;
+          }
+          if (deferredTargets![child] === 1) continue;
         }
         distances[child] = distance;
         parentEdges[child] = edge;

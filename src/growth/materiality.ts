@@ -5,7 +5,7 @@
 import type { Candidate } from './candidates.js';
 import type { MetricName } from './sample-store.js';
 import { METRIC_KINDS } from './series.js';
-import type { SeriesVerdict } from './verdict.js';
+import { type SeriesVerdict, trendTestText } from './verdict.js';
 
 /** The rule's name, as reports show it beside the verdict. */
 export const IMMATERIAL_COUNT_RULE = 'immaterial-count';
@@ -39,7 +39,7 @@ export function settleImmaterialCounts(
       ...verdict,
       verdict: 'stable',
       decidedBy: IMMATERIAL_COUNT_RULE,
-      reason: `${verdict.reason.split(', but ')[0]}; what it cannot exclude lives in the structure's own memory, which is stable (${bytes.decidedBy}: ${bytes.reason})`,
+      reason: `no significant trend (${trendTestText(verdict)}); what it cannot exclude lives in the structure's own memory, which is stable (${bytes.decidedBy}: ${bytes.reason})`,
     };
   });
 }

@@ -199,6 +199,8 @@ export interface SeriesVerdict {
   /** 1 − pValue: the confidence that there is a monotonic trend at all. */
   confidence: number;
   tau: number;
+  /** Mann–Kendall's S (concordant minus discordant pairs) after warm-up. */
+  mannKendallS: number;
   alpha: number;
 }
 
@@ -334,7 +336,12 @@ function isSignificantIncrease(evidence: SeriesEvidence): boolean {
 }
 
 function testText(evidence: SeriesEvidence): string {
-  return `Mann–Kendall S = ${evidence.mannKendall?.s ?? 0}, p = ${formatP(evidence.pValue)}`;
+  return trendTestText({ mannKendallS: evidence.mannKendall?.s ?? 0, pValue: evidence.pValue });
+}
+
+/** The trend test's result in words, as the rules' reasons quote it. */
+export function trendTestText(verdict: Pick<SeriesVerdict, 'mannKendallS' | 'pValue'>): string {
+  return `Mann–Kendall S = ${verdict.mannKendallS}, p = ${formatP(verdict.pValue)}`;
 }
 
 const magnitude: VerdictRule = {
@@ -586,6 +593,7 @@ function toVerdict(evidence: SeriesEvidence, decidedBy: string, decision: RuleDe
     trendTestPValue: evidence.mannKendall?.pValue ?? 1,
     confidence: 1 - evidence.pValue,
     tau: evidence.mannKendall?.tau ?? 0,
+    mannKendallS: evidence.mannKendall?.s ?? 0,
     alpha: evidence.options.alpha,
   };
 }
