@@ -6,7 +6,10 @@
 // interval, for CPU per request at a fixed rate and for throughput at saturation. Then the
 // direct costs (per GC, per drain, per interval) with enough repetitions to resolve them, the
 // overhead they predict for this service, and the monitor's own retained memory.
-// Results: bench/results/monitor-overhead.md. `npm run bench:monitor` (about 11 minutes).
+// Rounds are short (2.5 s; the noise here was about the same per pair at 10 s, so more pairs
+// resolve more): a monitor-on round then holds the per-GC and drain work but not the
+// interval's (measured directly, about 0.005 % of a core); `--round-ms 10250` includes it.
+// Results: bench/results/monitor-overhead.md. `npm run bench:monitor` (about 10 minutes).
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,13 +57,13 @@ interface Settings {
 function readSettings(): Settings {
   const { values } = parseArgs({
     options: {
-      rounds: { type: 'string', default: '12' },
-      'round-ms': { type: 'string', default: String(INTERVAL_MS + 250) },
+      rounds: { type: 'string', default: '36' },
+      'round-ms': { type: 'string', default: '2500' },
       'warm-ms': { type: 'string', default: '10000' },
       rate: { type: 'string', default: '2000' },
       concurrency: { type: 'string', default: '4' },
       depth: { type: 'string', default: '16' },
-      'direct-cycles': { type: 'string', default: '150' },
+      'direct-cycles': { type: 'string', default: '100' },
     },
   });
   const number = (flag: keyof typeof values, minimum: number) => {
@@ -134,6 +137,14 @@ async function runPhase(
   } finally {
     await load.stop();
   }
+}
+
+/** How many of the monitor's intervals (its rules' work) a monitor-on round holds. */
+function intervalsPerRound(settings: Settings): string {
+  const ticks = Math.floor(settings.roundMs / INTERVAL_MS);
+  return ticks === 0
+    ? `shorter than the ${INTERVAL_MS / 1000} s interval: the monitor-on rounds hold its per-GC and drain work but not its interval's work`
+    : `each monitor-on round holds ${ticks > 1 ? `${ticks} intervals'` : "one interval's"} work`;
 }
 
 const cpuPerRequest = (round: Round) => round.cpuMicroseconds / round.requests;
@@ -248,9 +259,13 @@ async function main(): Promise<void> {
     );
   }
   pinSelf(pin ? LOAD_CPU : null);
-  const phaseMinutes = (settings.warmMs + settings.pairs * 2 * settings.roundMs) / 60_000;
+  // Measured: about 0.17 s per direct-cost round (5 a cycle), 50 s for the memory footprint.
+  const seconds =
+    (2 * (settings.warmMs + settings.pairs * 2 * (settings.roundMs + 50))) / 1000 +
+    settings.directCycles * 0.85 +
+    55;
   process.stderr.write(
-    `monitor overhead: ${settings.pairs} pairs of ${settings.roundMs / 1000} s rounds per phase, about ${(2 * phaseMinutes + 1.5).toFixed(1)} minutes (load ${machine.loadAverage})\n`,
+    `monitor overhead: ${settings.pairs} pairs of ${settings.roundMs / 1000} s rounds per phase, about ${(seconds / 60).toFixed(1)} minutes (load ${machine.loadAverage})\n`,
   );
   const service = await ToggledService.start(pin ? SERVICE_CPU : null);
   let fixed: Phase;
@@ -272,7 +287,7 @@ async function main(): Promise<void> {
     '',
     '## End to end',
     '',
-    `ONE process of the example service (examples/monitor-service/server.mjs, MONITOR=off) with bench/monitor-toggle.mjs preloaded: on IPC messages from this benchmark it starts the monitor (${INTERVAL_MS / 1000} s interval, the default; no warm-up, so its rules run on every interval; no Prometheus collector) or leaves it off, and reads its own CPU time (process.cpuUsage) and requests served (diagnostics_channel \`http.server.request.start\`) over the round. Rounds of ${settings.roundMs / 1000} s (each monitor-on round holds one interval's work), in ${settings.pairs} pairs per phase in balanced order (on/off, off/on, …), after a ${settings.warmMs / 1000} s warm-up (half on, half off, not recorded). Load over loopback from bench/pipelined-load.mjs (pipelined HTTP/1.1 on ${settings.concurrency} keep-alive connections, light enough that one CPU of load outpaces the service), one load process per phase running through all its rounds: a fixed ${settings.rate} requests/s, sent every 10 ms without catching up a backlog (CPU per request), then saturation with ${settings.depth} requests in flight per connection (throughput).`,
+    `ONE process of the example service (examples/monitor-service/server.mjs, MONITOR=off) with bench/monitor-toggle.mjs preloaded: on IPC messages from this benchmark it starts the monitor (${INTERVAL_MS / 1000} s interval, the default; no warm-up, so its rules run on every interval; no Prometheus collector) or leaves it off, and reads its own CPU time (process.cpuUsage) and requests served (diagnostics_channel \`http.server.request.start\`) over the round. Rounds of ${settings.roundMs / 1000} s (${intervalsPerRound(settings)}), in ${settings.pairs} pairs per phase in balanced order (on/off, off/on, …), after a ${settings.warmMs / 1000} s warm-up (half on, half off, not recorded). Load over loopback from bench/pipelined-load.mjs (pipelined HTTP/1.1 on ${settings.concurrency} keep-alive connections, light enough that one CPU of load outpaces the service), one load process per phase running through all its rounds: a fixed ${settings.rate} requests/s, sent every 10 ms without catching up a backlog (CPU per request), then saturation with ${settings.depth} requests in flight per connection (throughput).`,
     '',
     `Change = mean over pairs of (on − off) / off, with its 95 % Student t interval (n − 1 degrees of freedom). The < ${TARGET_PERCENT} % target is **met** only when the whole interval lies inside ±${TARGET_PERCENT} %; "expected" is the overhead the direct costs below predict for the phase (per-collection cost × the collections per second the monitor counted + one profiler drain a second + one interval's work per ${INTERVAL_MS / 1000} s, over the service's CPU per second without the monitor).`,
     '',
