@@ -30,9 +30,10 @@ export function pinned(cpu: number | null, argv: string[]): [string, string[]] {
   return cpu === null ? [argv[0]!, argv.slice(1)] : ['taskset', ['-c', String(cpu), ...argv]];
 }
 
-/** Pins this process (the benchmark's parent) to `cpu`, beside the load generator. */
+/** Pins this process (the benchmark's parent, all its threads: `-a`) to `cpu`, beside the load generator. */
 export function pinSelf(cpu: number | null): void {
-  if (cpu !== null) spawnSync('taskset', ['-pc', String(cpu), String(process.pid)], { stdio: 'ignore' });
+  if (cpu !== null)
+    spawnSync('taskset', ['-a', '-pc', String(cpu), String(process.pid)], { stdio: 'ignore' });
 }
 
 export class ToggledService {
