@@ -165,6 +165,20 @@ function sideMean(phase: Phase, monitor: boolean, value: (round: Round) => numbe
   return meanInterval(phase.rounds.filter((round) => round.monitor === monitor).map(value)).mean;
 }
 
+/**
+ * Pearson correlation, across a phase's rounds, of CPU per request with how often other
+ * processes preempted the service: near 1 says the rounds' noise is the machine's other work.
+ */
+function preemptionCorrelation(phase: Phase): number {
+  const xs = phase.rounds.map((round) => round.involuntarySwitches);
+  const ys = phase.rounds.map(cpuPerRequest);
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const [mx, my] = [mean(xs), mean(ys)];
+  const sum = (f: (index: number) => number) => xs.reduce((total, _, index) => total + f(index), 0);
+  const covariance = sum((i) => (xs[i]! - mx) * (ys[i]! - my));
+  return covariance / Math.sqrt(sum((i) => (xs[i]! - mx) ** 2) * sum((i) => (ys[i]! - my) ** 2));
+}
+
 /** Collections per second the monitor counted in its rounds. */
 function gcRate(phase: Phase): number {
   const on = phase.rounds.filter((round) => round.monitor);
@@ -301,6 +315,8 @@ async function main(): Promise<void> {
     summaryRow(saturated, 'CPU µs/request saturated', cpuPerRequest, 2, false, direct),
     '',
     `Collections the monitor counted: ${gcRate(fixed).toFixed(1)}/s at ${settings.rate} requests/s, ${gcRate(saturated).toFixed(1)}/s saturated.`,
+    '',
+    `Noise: across rounds, CPU per request correlates with how often other processes preempted the service (involuntary context switches, "preempted" below) at r = ${preemptionCorrelation(fixed).toFixed(2)} at ${settings.rate} requests/s and r = ${preemptionCorrelation(saturated).toFixed(2)} saturated (near ±1: the rounds' spread follows the machine's other work on the service's CPU; near 0: it does not).`,
     '',
     `### Rounds at ${settings.rate} requests/s`,
     '',
