@@ -1,89 +1,199 @@
 // Overhead of the in-process monitor on a real HTTP service (examples/monitor-service) under
-// loopback load: CPU time per request at a fixed offered rate, and throughput at saturation,
-// with and without the monitor at its default 10 s interval, in interleaved rounds (on/off
-// order alternating) so a machine's drift hits both alike; plus the monitor's own retained
-// memory, measured from a heap snapshot. Results: bench/results/monitor-overhead.md.
-// `npm run bench:monitor` (about 10 minutes with the defaults; run it on a quiet machine).
+// steady loopback load, resolved to better than 1 %: ONE service process whose monitor is
+// turned on and off between short rounds (balanced order, AB BA AB …, after a warm-up), the
+// service pinned to one CPU and the load generator to the other (`taskset`), the service's CPU
+// read inside it (process.cpuUsage) per round; the mean paired difference with a 95 % t
+// interval, for CPU per request at a fixed rate and for throughput at saturation. Then the
+// direct costs (per GC, per drain, per interval) with enough repetitions to resolve them, the
+// overhead they predict for this service, and the monitor's own retained memory.
+// Rounds are short (2.5 s; the noise here was about the same per pair at 10 s, so more pairs
+// resolve more): a monitor-on round then holds the per-GC and drain work but not the
+// interval's (measured directly, about 0.005 % of a core); `--round-ms 10250` includes it.
+// Results: bench/results/monitor-overhead.md. `npm run bench:monitor` (about 10 minutes); flags:
+// --rounds (pairs per phase, 36), --round-ms (2500), --warm-ms (10000), --rate (2000 requests/s),
+// --concurrency (connections, 4), --depth (pipelined requests per connection at saturation, 16),
+// --direct-cycles (100). A short development run: --rounds 4 --direct-cycles 10.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { computeDominators, summarizeClasses } from '../src/analysis/index.js';
-import { GcReadings } from '../src/monitor/gc-readings.js';
-import { GcWatch } from '../src/monitor/gc-watch.js';
-import {
-  BoundedSeries,
-  DEFAULT_RULE_SETTINGS,
-  decideOnline,
-  gatherOnlineEvidence,
-  readMemorySample,
-} from '../src/monitor/index.js';
 import { readHeapSnapshot } from '../src/snapshot/index.js';
-import { driveLoad, fetchJson, repositoryRoot, startService } from '../test/helpers/monitor-service.js';
+import { repositoryRoot } from '../test/helpers/monitor-service.js';
 import { formatResults } from './format-results.js';
 import { currentLoadAverage, describeMachine } from './machine.js';
+import { type DirectCosts, measureDirectCosts } from './monitor-direct-costs.js';
+import {
+  formatInterval,
+  insideTarget,
+  type MeanInterval,
+  meanInterval,
+  pairedPercentChange,
+} from './paired-interval.js';
+import {
+  pinSelf,
+  type RoundReading,
+  startLoad,
+  ToggledService,
+  tasksetAvailable,
+} from './toggled-service.js';
 
-const ROUNDS = Number(process.env.ROUNDS ?? 6);
-/** Each of a run's two measured segments (fixed rate, then saturation) lasts this long. */
-const ROUND_MS = Number(process.env.ROUND_MS ?? 20_000);
-const WARM_MS = Number(process.env.WARM_MS ?? 5_000);
-const CONCURRENCY = 4;
-/** A fixed offered load for CPU per request, so both sides do the same work per second (a
- * free-running load's CPU per request swings with its throughput). */
-const RATE = Number(process.env.RATE ?? 150);
 /** The target of issue 10: under 1 % change in CPU and in throughput. */
 const TARGET_PERCENT = 1;
-/**
- * The monitor as a service runs it after its warm-up: rules evaluated on every interval (a
- * default warm-up of 60 s would cover the whole measured run and hide their cost).
- */
-const MONITOR_ENVIRONMENT = { HEAPDRIFT_MONITOR_WARMUP_MS: '0' };
+const INTERVAL_MS = 10_000;
+const SERVICE_CPU = 0;
+const LOAD_CPU = 1;
 
-interface Stats {
-  requests: number;
-  cpu: { user: number; system: number };
+interface Settings {
+  pairs: number;
+  roundMs: number;
+  warmMs: number;
+  rate: number;
+  concurrency: number;
+  depth: number;
+  directCycles: number;
 }
 
-interface Segment {
-  requests: number;
-  perSecond: number;
-  cpuMicrosecondsPerRequest: number;
+function readSettings(): Settings {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '36' },
+      'round-ms': { type: 'string', default: '2500' },
+      'warm-ms': { type: 'string', default: '10000' },
+      rate: { type: 'string', default: '2000' },
+      concurrency: { type: 'string', default: '4' },
+      depth: { type: 'string', default: '16' },
+      'direct-cycles': { type: 'string', default: '100' },
+    },
+  });
+  const number = (flag: keyof typeof values, minimum: number) => {
+    const value = Number(values[flag]);
+    if (!Number.isInteger(value) || value < minimum) {
+      process.stderr.write(
+        `bench:monitor: --${flag} must be an integer ≥ ${minimum} (got ${values[flag]})\n`,
+      );
+      process.exit(2);
+    }
+    return value;
+  };
+  return {
+    pairs: number('rounds', 2),
+    roundMs: number('round-ms', 500),
+    warmMs: number('warm-ms', 0),
+    rate: number('rate', 1),
+    concurrency: number('concurrency', 1),
+    depth: number('depth', 1),
+    directCycles: number('direct-cycles', 2),
+  };
 }
 
-interface Round {
-  round: number;
+interface Round extends RoundReading {
+  pair: number;
   monitor: boolean;
-  /** At the fixed rate: the CPU per request. */
-  fixed: Segment;
-  /** Free-running clients: the most the service serves. */
-  saturated: Segment;
   loadAverage: number;
 }
 
-async function measureSegment(url: string, statsUrl: string, rate: number): Promise<Segment> {
-  const before = await fetchJson<Stats>(statsUrl);
-  const started = performance.now();
-  await driveLoad(url, ROUND_MS, CONCURRENCY, rate).done;
-  const elapsed = performance.now() - started;
-  const after = await fetchJson<Stats>(statsUrl);
-  const requests = after.requests - before.requests;
-  const cpu = after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system;
-  return { requests, perSecond: (requests / elapsed) * 1000, cpuMicrosecondsPerRequest: cpu / requests };
+interface Phase {
+  name: string;
+  rate: number;
+  rounds: Round[];
 }
 
-async function measureRound(round: number, monitor: boolean): Promise<Round> {
-  const service = await startService(process.execPath, monitor ? MONITOR_ENVIRONMENT : { MONITOR: 'off' });
+/** Monitor on first in odd pairs, off first in even ones: a linear drift cancels over two pairs. */
+function pairOrder(pair: number): boolean[] {
+  return pair % 2 === 1 ? [true, false] : [false, true];
+}
+
+async function runPhase(
+  service: ToggledService,
+  settings: Settings,
+  name: string,
+  rate: number,
+  pin: boolean,
+): Promise<Phase> {
+  const durationMs = settings.warmMs + settings.pairs * 2 * (settings.roundMs + 1_000) + 60_000;
+  const load = startLoad(service, pin ? LOAD_CPU : null, {
+    concurrency: settings.concurrency,
+    rate,
+    depth: settings.depth,
+    durationMs,
+  });
   try {
-    await driveLoad(service.url('/work'), WARM_MS, CONCURRENCY).done;
-    const loadAverage = currentLoadAverage();
-    const fixed = await measureSegment(service.url('/work'), service.url('/stats'), RATE);
-    const saturated = await measureSegment(service.url('/work'), service.url('/stats'), 0);
-    return { round, monitor, fixed, saturated, loadAverage };
+    // Warm-up: the service's and the monitor's code compiled, the heap settled, not recorded.
+    await service.round(true, INTERVAL_MS, settings.warmMs / 2);
+    await service.round(false, INTERVAL_MS, settings.warmMs / 2);
+    const rounds: Round[] = [];
+    for (let pair = 1; pair <= settings.pairs; pair++) {
+      for (const monitor of pairOrder(pair)) {
+        const reading = await service.round(monitor, INTERVAL_MS, settings.roundMs);
+        const round = { ...reading, pair, monitor, loadAverage: currentLoadAverage() };
+        rounds.push(round);
+        process.stderr.write(
+          `${name} pair ${pair} monitor ${monitor ? 'on ' : 'off'}: ${cpuPerRequest(round).toFixed(1)} µs CPU/request, ${perSecond(round).toFixed(0)} requests/s (load ${round.loadAverage})\n`,
+        );
+      }
+    }
+    return { name, rate, rounds };
   } finally {
-    await service.stop();
+    await load.stop();
   }
+}
+
+/** How many of the monitor's intervals (its rules' work) a monitor-on round holds. */
+function intervalsPerRound(settings: Settings): string {
+  const ticks = Math.floor(settings.roundMs / INTERVAL_MS);
+  return ticks === 0
+    ? `shorter than the ${INTERVAL_MS / 1000} s interval: the monitor-on rounds hold its per-GC and drain work but not its interval's work`
+    : `each monitor-on round holds ${ticks > 1 ? `${ticks} intervals'` : "one interval's"} work`;
+}
+
+const cpuPerRequest = (round: Round) => round.cpuMicroseconds / round.requests;
+const perSecond = (round: Round) => (round.requests / round.elapsedMs) * 1000;
+const cpuPerSecond = (round: Round) => (round.cpuMicroseconds / round.elapsedMs) * 1000;
+
+/** The paired percent change of `value` (monitor on against off, within each pair). */
+function paired(phase: Phase, value: (round: Round) => number): MeanInterval {
+  const side = (monitor: boolean) =>
+    [...phase.rounds].filter((round) => round.monitor === monitor).sort((a, b) => a.pair - b.pair);
+  return pairedPercentChange(side(true).map(value), side(false).map(value));
+}
+
+function sideMean(phase: Phase, monitor: boolean, value: (round: Round) => number): number {
+  return meanInterval(phase.rounds.filter((round) => round.monitor === monitor).map(value)).mean;
+}
+
+/**
+ * Pearson correlation, across a phase's rounds, of CPU per request with how often other
+ * processes preempted the service: near 1 says the rounds' noise is the machine's other work.
+ */
+function preemptionCorrelation(phase: Phase): number {
+  const xs = phase.rounds.map((round) => round.involuntarySwitches);
+  const ys = phase.rounds.map(cpuPerRequest);
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const [mx, my] = [mean(xs), mean(ys)];
+  const sum = (f: (index: number) => number) => xs.reduce((total, _, index) => total + f(index), 0);
+  const covariance = sum((i) => (xs[i]! - mx) * (ys[i]! - my));
+  return covariance / Math.sqrt(sum((i) => (xs[i]! - mx) ** 2) * sum((i) => (ys[i]! - my) ** 2));
+}
+
+/** Collections per second the monitor counted in its rounds. */
+function gcRate(phase: Phase): number {
+  const on = phase.rounds.filter((round) => round.monitor);
+  const gcs = on.reduce((sum, round) => sum + (round.gcs ?? 0), 0);
+  const seconds = on.reduce((sum, round) => sum + round.elapsedMs, 0) / 1000;
+  return gcs / seconds;
+}
+
+/** The overhead the direct costs predict for this phase, as a percent of the service's CPU. */
+function expectedPercent(phase: Phase, direct: DirectCosts): number {
+  const monitorPerSecond =
+    direct.perGc.monitor.mean * gcRate(phase) +
+    direct.drainMicroseconds +
+    direct.tick.mean / (INTERVAL_MS / 1000);
+  return (monitorPerSecond / sideMean(phase, false, cpuPerSecond)) * 100;
 }
 
 async function monitorFootprint(): Promise<{
@@ -112,154 +222,115 @@ async function monitorFootprint(): Promise<{
   }
 }
 
-/**
- * The monitor's own CPU, measured directly (process CPU time, which a busy machine disturbs
- * far less than wall time): one interval's work with full series, and the added cost per
- * garbage collection of the GC observer and profiler, from an allocation loop run with and
- * without them in alternation.
- */
-function directCost(): { tickMicroseconds: number; perGcMicroseconds: number; gcs: number } {
-  const floor = new BoundedSeries({ windowSize: 60, historySize: 60, horizonMs: 6 * 3_600_000 });
-  const major = new BoundedSeries({ windowSize: 60, historySize: 60, horizonMs: 6 * 3_600_000 });
-  for (let i = 0; i < 1000; i++) {
-    floor.add(i * 10_000, 50e6 + Math.sin(i) * 1e6);
-    if (i % 5 === 0) major.add(i * 10_000, 50e6 + Math.cos(i) * 1e5);
-  }
-  const readings = new GcReadings();
-  const ticks = 500;
-  const tickStart = process.cpuUsage();
-  for (let i = 0; i < ticks; i++) {
-    readMemorySample(i);
-    readings.take();
-    decideOnline(
-      gatherOnlineEvidence(floor.points(), major.points(), { ...DEFAULT_RULE_SETTINGS, minimumSpanMs: 0 }),
-    );
-  }
-  const tickCpu = process.cpuUsage(tickStart);
-  readings.stop();
-  const allocate = () => {
-    let keep: unknown[] = [];
-    for (let i = 0; i < 400_000; i++) {
-      keep.push({ i, text: `x${i}` });
-      if (keep.length > 50_000) keep = [];
-    }
-    return keep.length;
-  };
-  let withCpu = 0;
-  let withoutCpu = 0;
-  let gcs = 0;
-  for (let round = 0; round < 10; round++) {
-    for (const watched of round % 2 === 0 ? [true, false] : [false, true]) {
-      const watch = watched ? new GcWatch() : null;
-      const profiler = watched ? new GcReadings() : null;
-      const start = process.cpuUsage();
-      allocate();
-      const used = process.cpuUsage(start);
-      const cpu = used.user + used.system;
-      if (watched) {
-        gcs += profiler!.take().collections;
-        withCpu += cpu;
-      } else withoutCpu += cpu;
-      watch?.stop();
-      profiler?.stop();
-    }
-  }
-  return {
-    tickMicroseconds: (tickCpu.user + tickCpu.system) / ticks,
-    perGcMicroseconds: (withCpu - withoutCpu) / Math.max(1, gcs),
-    gcs,
-  };
+function roundsTable(phase: Phase): string[] {
+  return [
+    `| pair | monitor | CPU µs/request | requests | requests/s | service CPU % of a core | GCs | preempted | load avg |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...phase.rounds.map(
+      (round) =>
+        `| ${round.pair} | ${round.monitor ? 'on' : 'off'} | ${cpuPerRequest(round).toFixed(2)} | ${round.requests} | ${perSecond(round).toFixed(0)} | ${(cpuPerSecond(round) / 1e4).toFixed(1)} | ${round.gcs ?? ''} | ${round.involuntarySwitches} | ${round.loadAverage} |`,
+    ),
+  ];
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-function percentChange(on: number, off: number): string {
-  const change = ((on - off) / off) * 100;
-  return `${change >= 0 ? '+' : ''}${change.toFixed(2)} %`;
-}
-
-/** Median over rounds of each round's on/off change (the pair ran back to back), as a fraction. */
-function pairedChange(rounds: Round[], value: (round: Round) => number): number {
-  const on = rounds.filter((round) => round.monitor);
-  return median(
-    on.map((round) => {
-      const off = rounds.find((candidate) => !candidate.monitor && candidate.round === round.round)!;
-      return (value(round) - value(off)) / value(off);
-    }),
-  );
-}
-
-function changeRow(
-  name: string,
-  rounds: Round[],
+function summaryRow(
+  phase: Phase,
+  label: string,
   value: (round: Round) => number,
   digits: number,
-  costPercent: (changePercent: number) => number,
+  judged: boolean,
+  direct: DirectCosts,
 ): string {
-  const side = (monitor: boolean) => median(rounds.filter((round) => round.monitor === monitor).map(value));
-  const paired = pairedChange(rounds, value) * 100;
-  // An overhead is more CPU or less throughput; a change the other way is noise, not a cost.
-  const met = costPercent(paired) < TARGET_PERCENT ? 'yes' : 'no';
-  return `| ${name} | ${side(false).toFixed(digits)} | ${side(true).toFixed(digits)} | ${percentChange(side(true), side(false))} | ${paired >= 0 ? '+' : ''}${paired.toFixed(2)} % | ${met} |`;
+  const change = paired(phase, value);
+  const verdict = judged ? (insideTarget(change, TARGET_PERCENT) ? 'met' : 'not shown') : '(context)';
+  const expected = judged ? `${expectedPercent(phase, direct).toFixed(3)} %` : '';
+  return `| ${label} | ${sideMean(phase, false, value).toFixed(digits)} | ${sideMean(phase, true, value).toFixed(digits)} | ${formatInterval(change)} | ${change.sd.toFixed(2)} % | ${change.n} | ${expected} | ${verdict} |`;
+}
+
+function directLines(direct: DirectCosts): string[] {
+  const row = (name: string, what: string) => {
+    const cost = direct.perGc[name]!;
+    return `| ${what} | ${formatInterval(cost, 1, ' µs')} | ${direct.gcsPerRound[name]!.toFixed(0)} |`;
+  };
+  return [
+    `Per collection (process CPU, this child pinned to CPU ${SERVICE_CPU}): ${direct.cycles} cycles, each running every variant once in a rotated order over ${direct.chunks * 10} forced young-generation collections (\`--expose-gc\`, \`gc({type:'minor'})\`, a yield every 10 so the observer's callbacks run inside the round); cost per collection = (variant's CPU − the same cycle's CPU without hooks) / collections the variant counted, mean over cycles with its 95 % t interval.`,
+    '',
+    '| hooks | added CPU per collection, mean [95 % CI] | collections per round |',
+    '| --- | --- | --- |',
+    row('observer', 'PerformanceObserver `gc` (GcWatch)'),
+    row('profiler', 'v8.GCProfiler, drained every second (GcReadings)'),
+    row('both', 'both together'),
+    row('monitor', 'the whole monitor (startMonitor, 10 s interval)'),
+    '',
+    `One drain of the GC profiler (stop, fold, new profiler, start; once a second): ${direct.drainMicroseconds.toFixed(1)} µs. One interval's work (a memory sample, the profiler's readings, the rules on full series of 120 points): ${formatInterval(direct.tick, 0, ' µs')} (${direct.tick.n} batches of 50).`,
+  ];
 }
 
 async function main(): Promise<void> {
+  const settings = readSettings();
   const machine = describeMachine();
-  const minutes = (ROUNDS * 2 * (WARM_MS + 2 * ROUND_MS + 2_000)) / 60_000;
-  process.stderr.write(
-    `monitor overhead: ${ROUNDS} rounds, about ${minutes.toFixed(0)} minutes (load ${machine.loadAverage})\n`,
-  );
-  const rounds: Round[] = [];
-  for (let round = 1; round <= ROUNDS; round++) {
-    // Alternate which goes first, so a trend in the machine's load does not favour one side.
-    const order = round % 2 === 1 ? [true, false] : [false, true];
-    for (const monitor of order) {
-      const result = await measureRound(round, monitor);
-      rounds.push(result);
-      process.stderr.write(
-        `round ${round} monitor ${monitor ? 'on ' : 'off'}: ${result.fixed.cpuMicrosecondsPerRequest.toFixed(1)} µs CPU/request at ${RATE}/s, ${result.saturated.perSecond.toFixed(0)} requests/s saturated (load ${result.loadAverage})\n`,
-      );
-    }
+  const pin = tasksetAvailable() && machine.cores >= 2;
+  if (!pin) {
+    process.stderr.write(
+      'bench:monitor: WARNING: not pinning (taskset missing or fewer than 2 CPUs): the service and the load share CPUs, the rounds vary more\n',
+    );
   }
+  pinSelf(pin ? LOAD_CPU : null);
+  // Measured: about 0.17 s per direct-cost round (5 a cycle), 50 s for the memory footprint.
+  const seconds =
+    (2 * (settings.warmMs + settings.pairs * 2 * (settings.roundMs + 50))) / 1000 +
+    settings.directCycles * 0.85 +
+    55;
+  process.stderr.write(
+    `monitor overhead: ${settings.pairs} pairs of ${settings.roundMs / 1000} s rounds per phase, about ${(seconds / 60).toFixed(1)} minutes (load ${machine.loadAverage})\n`,
+  );
+  const service = await ToggledService.start(pin ? SERVICE_CPU : null);
+  let fixed: Phase;
+  let saturated: Phase;
+  try {
+    fixed = await runPhase(service, settings, 'fixed', settings.rate, pin);
+    saturated = await runPhase(service, settings, 'saturated', 0, pin);
+  } finally {
+    await service.stop();
+  }
+  const direct = await measureDirectCosts(settings.directCycles, pin ? SERVICE_CPU : null);
   const footprint = await monitorFootprint();
-  const direct = directCost();
+  const command = `node dist/bench/monitor-overhead.js ${process.argv.slice(2).join(' ')}`.trim();
   const lines = [
     '# Monitor overhead',
     '',
-    `Measured ${new Date().toISOString()} on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}.`,
-    `Load average (1 min) at start ${machine.loadAverage}, at end ${currentLoadAverage()}: numbers from a busy (shared) machine are noise; CPU time per request is the steadier measure.`,
+    `Measured ${new Date().toISOString()} with \`${command}\` (\`npm run bench:monitor\` runs the defaults) on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}.`,
+    `Load average (1 min) at start ${machine.loadAverage}, at end ${currentLoadAverage()} (per round below). ${pin ? `Service pinned to CPU ${SERVICE_CPU}, load generator and this benchmark to CPU ${LOAD_CPU} (taskset).` : 'NOT pinned (taskset missing or fewer than 2 CPUs).'}`,
     '',
-    `${ROUNDS} rounds; each round runs the example service (examples/monitor-service/server.mjs) once with the monitor (default 10 s interval, no warm-up so its rules run on every interval, Prometheus collector registered, not scraped) and once without (MONITOR=off), in alternating order. Each run gets ${WARM_MS / 1000} s of warm-up load, then ${ROUND_MS / 1000} s at a fixed ${RATE} requests/s (CPU per request) and ${ROUND_MS / 1000} s of free-running load (throughput), from ${CONCURRENCY} keep-alive clients over loopback (examples/monitor-service/load.mjs).`,
+    '## End to end',
     '',
-    `| round | monitor | CPU µs/request at ${RATE}/s | requests at ${RATE}/s | requests/s saturated | CPU µs/request saturated | load avg |`,
-    '| --- | --- | --- | --- | --- | --- | --- |',
-    ...rounds.map(
-      (round) =>
-        `| ${round.round} | ${round.monitor ? 'on' : 'off'} | ${round.fixed.cpuMicrosecondsPerRequest.toFixed(1)} | ${round.fixed.requests} | ${round.saturated.perSecond.toFixed(0)} | ${round.saturated.cpuMicrosecondsPerRequest.toFixed(1)} | ${round.loadAverage} |`,
-    ),
+    `ONE process of the example service (examples/monitor-service/server.mjs, MONITOR=off) with bench/monitor-toggle.mjs preloaded: on IPC messages from this benchmark it starts the monitor (${INTERVAL_MS / 1000} s interval, the default; no warm-up, so its rules run on every interval; no Prometheus collector) or leaves it off, and reads its own CPU time (process.cpuUsage) and requests served (diagnostics_channel \`http.server.request.start\`) over the round. Rounds of ${settings.roundMs / 1000} s (${intervalsPerRound(settings)}), in ${settings.pairs} pairs per phase in balanced order (on/off, off/on, …), after a ${settings.warmMs / 1000} s warm-up (half on, half off, not recorded). Load over loopback from bench/pipelined-load.mjs (pipelined HTTP/1.1 on ${settings.concurrency} keep-alive connections, light enough that one CPU of load outpaces the service), one load process per phase running through all its rounds: a fixed ${settings.rate} requests/s, sent every 10 ms without catching up a backlog (CPU per request), then saturation with ${settings.depth} requests in flight per connection (throughput).`,
     '',
-    `| | monitor off (median) | monitor on (median) | change of medians | median of paired changes | overhead under ${TARGET_PERCENT} % |`,
-    '| --- | --- | --- | --- | --- | --- |',
-    changeRow(
-      `CPU µs/request at ${RATE}/s`,
-      rounds,
-      (round) => round.fixed.cpuMicrosecondsPerRequest,
-      1,
-      (change) => change,
-    ),
-    changeRow(
-      'requests/s saturated',
-      rounds,
-      (round) => round.saturated.perSecond,
-      0,
-      (change) => -change,
-    ),
+    `Change = mean over pairs of (on − off) / off, with its 95 % Student t interval (n − 1 degrees of freedom). The < ${TARGET_PERCENT} % target is **met** only when the whole interval lies inside ±${TARGET_PERCENT} %; "expected" is the overhead the direct costs below predict for the phase (per-collection cost × the collections per second the monitor counted + one profiler drain a second + one interval's work per ${INTERVAL_MS / 1000} s, over the service's CPU per second without the monitor).`,
     '',
-    `Direct cost (process CPU time): one interval's work (a memory sample, the GC profiler's readings, the rules on full series of ${60 + 60} points) takes ${direct.tickMicroseconds.toFixed(0)} µs, i.e. ${((direct.tickMicroseconds / 10_000_000) * 100).toFixed(4)} % of one core at the 10 s interval; the GC observer and profiler add ${direct.perGcMicroseconds.toFixed(1)} µs per garbage collection (${direct.gcs} collections measured in an allocation loop run alternately with and without them; a negative value is noise).`,
+    '| measure | monitor off (mean) | monitor on (mean) | paired change, mean [95 % CI] | sd of pair changes | pairs | expected from direct costs | < 1 % target |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    summaryRow(fixed, `CPU µs/request at ${settings.rate}/s`, cpuPerRequest, 2, true, direct),
+    summaryRow(saturated, 'requests/s saturated', perSecond, 0, true, direct),
+    summaryRow(saturated, 'CPU µs/request saturated', cpuPerRequest, 2, false, direct),
+    '',
+    `Collections the monitor counted: ${gcRate(fixed).toFixed(1)}/s at ${settings.rate} requests/s, ${gcRate(saturated).toFixed(1)}/s saturated.`,
+    '',
+    `Noise: across rounds, CPU per request correlates with how often other processes preempted the service (involuntary context switches, "preempted" below) at r = ${preemptionCorrelation(fixed).toFixed(2)} at ${settings.rate} requests/s and r = ${preemptionCorrelation(saturated).toFixed(2)} saturated (near ±1: the rounds' spread follows the machine's other work on the service's CPU; near 0: it does not).`,
+    '',
+    `### Rounds at ${settings.rate} requests/s`,
+    '',
+    ...roundsTable(fixed),
+    '',
+    '### Rounds at saturation',
+    '',
+    ...roundsTable(saturated),
+    '',
+    '## Direct costs',
+    '',
+    ...directLines(direct),
+    '',
+    '## Memory',
     '',
     `Monitor's own memory: ${(footprint.retainedBytes / 1024).toFixed(1)} KiB retained by the HeapMonitor (from a heap snapshot after ${footprint.evaluations} evaluations at a 10 ms interval; its series are fixed-size arrays, full after 120 evaluations, so this is its bound); of it ${(footprint.seriesBytes / 1024).toFixed(1)} KiB of fixed-size series arrays. Snapshot series on suspicion are on disk, within their quota, not in this bound.`,
     '',

@@ -174,6 +174,7 @@ export function targetLines(sizes: SizeResults[], judging: JudgingResult[] = [])
       );
     }
   }
+  lines.push(linearityLine(sizes));
   const thousand = judging.find((entry) => entry.samples === 1000);
   if (thousand) {
     lines.push(
@@ -181,6 +182,45 @@ export function targetLines(sizes: SizeResults[], judging: JudgingResult[] = [])
     );
   }
   return lines;
+}
+
+/**
+ * Linear in size up to 1 GB: heapdrift's parse and full analysis at each size, as CPU seconds
+ * per MB (steadier than wall time on a shared machine) and peak RSS over the file size. Met
+ * when at 1 GB both are within 20 % of the 400 MB figures.
+ */
+function linearityLine(sizes: SizeResults[]): string {
+  const gigabyte = sizes.find((entry) => entry.label === '1 GB');
+  const large = sizes.find((entry) => entry.label === '400 MB');
+  if (!gigabyte || !large)
+    return 'Linear in size up to 1 GB: not measured in this run (`npm run bench -- --large`).';
+  const phases = [
+    ['parse', 'heapdrift-parse'],
+    ['full', 'heapdrift-full'],
+  ] as const;
+  const parts: string[] = [];
+  let met = true;
+  for (const [phase, task] of phases) {
+    const at = (size: SizeResults) => {
+      const outcome = size[phase].find((entry) => entry.task === task);
+      return isMeasurement(outcome) ? outcome : undefined;
+    };
+    const perMiB = (size: SizeResults) => {
+      const outcome = at(size);
+      return outcome ? (outcome.cpuSeconds * 1000) / (size.fileBytes / MiB) : Number.NaN;
+    };
+    const rssRatio = (size: SizeResults) => {
+      const outcome = at(size);
+      return outcome ? outcome.peakRssBytes / size.fileBytes : Number.NaN;
+    };
+    const shown = sizes.map(
+      (size) =>
+        `${size.label} ${fixed(perMiB(size), 1)} CPU ms/MB (${fixed(size.fileBytes / MiB / (at(size)?.wallSeconds ?? Number.NaN), 0)} MB/s wall), RSS ${fixed(rssRatio(size), 2)}× file`,
+    );
+    parts.push(`${phase === 'parse' ? 'parse' : 'full analysis'}: ${shown.join('; ')}`);
+    met &&= perMiB(gigabyte) <= 1.2 * perMiB(large) && rssRatio(gigabyte) <= 1.2 * rssRatio(large);
+  }
+  return `Linear in size up to 1 GB (1 GB within 20 % of 400 MB in CPU per MB and RSS / file): ${parts.join(' — ')} (${met ? 'met' : 'NOT met'}).`;
 }
 
 export function judgingTable(judging: JudgingResult[]): string {

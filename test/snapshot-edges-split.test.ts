@@ -208,4 +208,22 @@ describe('falling back to one thread', () => {
     assert.match(expected, /strings/);
     assert.equal(await readError(path, { threads: 2 }), expected);
   });
+
+  test('graph errors found while the worker parses (nodes) or after (edges): the same as one thread', async () => {
+    const fieldCount = json.snapshot.meta.node_fields.length;
+    const badName = structuredClone(json);
+    badName.nodes[fieldCount + json.snapshot.meta.node_fields.indexOf('name')] = json.strings.length + 5;
+    const badTarget = structuredClone(json);
+    badTarget.edges[json.snapshot.meta.edge_fields.indexOf('to_node')] = fieldCount * 3 + 1;
+    for (const [snapshot, message] of [
+      [badName, /node 1 names string \d+, past the \d+ strings/],
+      [badTarget, /edge 0 points to nodes\[\d+\], which is not a node/],
+    ] as const) {
+      // The same layout as V8's, so the worker finds the edges where it looks for them.
+      const path = write(Buffer.from(JSON.stringify(snapshot)));
+      const expected = await readError(path, { threads: 1 });
+      assert.match(expected, message);
+      assert.equal(await readError(path, { threads: 2 }), expected);
+    }
+  });
 });

@@ -10,6 +10,10 @@ import type { RawSnapshotHeader } from './meta.js';
 export interface EdgesWorkerData {
   path: string;
   chunkSize: number;
+}
+
+/** Posted to the worker once the main thread has read the header (the worker boots meanwhile). */
+export interface EdgesWorkerCounts {
   /** The header's node_count × node fields and edge_count × edge fields. */
   nodeValueCount: number;
   edgeValueCount: number;
@@ -61,11 +65,11 @@ export class EdgesSplit {
   /** Why the worker gave up, when it did. */
   failure: string | undefined;
   /** No byte before this offset can be part of the edges: the nodes take at least 2n - 1 bytes. */
-  readonly earliestEdgesOffset: number;
+  earliestEdgesOffset = 0;
   readonly #worker: Worker;
 
-  private constructor(data: EdgesWorkerData) {
-    this.earliestEdgesOffset = 2 * data.nodeValueCount;
+  /** Starts the worker at once: it boots while the main thread reads the header. */
+  constructor(data: EdgesWorkerData) {
     this.#worker = new Worker(new URL('./edges-worker.js', import.meta.url), { workerData: data });
     let settleLocated: (where: { open: number; close: number } | undefined) => void = () => {};
     let settleValues: (values: NumberArray | undefined) => void = () => {};
@@ -89,12 +93,14 @@ export class EdgesSplit {
     this.#worker.on('exit', () => fail('the worker stopped'));
   }
 
-  /** A worker for `path`'s edges, or undefined when the header does not give the counts it needs. */
-  static start(path: string, header: RawSnapshotHeader, chunkSize: number): EdgesSplit | undefined {
+  /** Tells the worker the header's counts; false when the header lacks them (then stop the worker). */
+  begin(header: RawSnapshotHeader): boolean {
     const nodeValueCount = announced(header.node_count, header.meta.node_fields);
     const edgeValueCount = announced(header.edge_count, header.meta.edge_fields);
-    if (nodeValueCount < 0 || edgeValueCount < 0) return undefined;
-    return new EdgesSplit({ path, chunkSize, nodeValueCount, edgeValueCount });
+    if (nodeValueCount < 0 || edgeValueCount < 0) return false;
+    this.earliestEdgesOffset = 2 * nodeValueCount;
+    this.#worker.postMessage({ nodeValueCount, edgeValueCount } satisfies EdgesWorkerCounts);
+    return true;
   }
 
   stop(reason = 'not needed'): void {

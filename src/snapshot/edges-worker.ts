@@ -4,7 +4,7 @@
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EdgesWorkerData, EdgesWorkerMessage } from './edges-split.js';
+import type { EdgesWorkerCounts, EdgesWorkerData, EdgesWorkerMessage } from './edges-split.js';
 import { SnapshotFormatError } from './errors.js';
 import { NumberSectionReader } from './number-section.js';
 
@@ -53,7 +53,7 @@ class FileBytes {
  * its end; header counts may be wrong, which the main thread's own parse of the keys and the
  * check of where the parse ends catch (and then the file is read on one thread).
  */
-function locateEdges(file: FileBytes, data: EdgesWorkerData): { open: number; close: number } | undefined {
+function locateEdges(file: FileBytes, data: EdgesWorkerCounts): { open: number; close: number } | undefined {
   const nodesClose = file.find(CLOSE_BRACKET, Math.max(1, 2 * data.nodeValueCount));
   if (nodesClose < 0) return undefined;
   const window = file.read(nodesClose + 1, KEY_WINDOW).toString('latin1');
@@ -88,8 +88,7 @@ function parseEdges(
   return { type: 'done', values: reader.result };
 }
 
-function main(): void {
-  const data = workerData as EdgesWorkerData;
+function main(data: EdgesWorkerData & EdgesWorkerCounts): void {
   const file = new FileBytes(data.path, data.chunkSize);
   try {
     const located = locateEdges(file, data);
@@ -105,4 +104,7 @@ function main(): void {
   }
 }
 
-main();
+// The counts come once the main thread has read the header; the worker was started before.
+parentPort!.once('message', (counts: EdgesWorkerCounts) =>
+  main({ ...(workerData as EdgesWorkerData), ...counts }),
+);

@@ -2,9 +2,10 @@
 // flat typed arrays (positions from meta), addressed by node ordinal (0 = the synthetic
 // root) and edge ordinal. Nothing here knows about files, the CLI or the terminal.
 
-import { SnapshotFormatError } from './errors.js';
+import { checkEdges, checkNodes } from './graph-check.js';
 import type { RawSnapshotHeader, SnapshotLayout } from './meta.js';
 import { resolveLayout } from './meta.js';
+import { lastAtOrBefore } from './sorted-search.js';
 import type { StringTable } from './strings.js';
 
 /** Numbers read from the file: Uint32 when every value fits, Float64 otherwise. */
@@ -12,13 +13,27 @@ export type NumberArray = Uint32Array | Float64Array;
 
 export interface HeapGraphParts {
   header: RawSnapshotHeader;
+  /** The nodes, with the fields `nodeFields` names per node. */
   nodes: NumberArray;
+  /**
+   * The node fields `nodes` holds when it leaves out columns of `meta.node_fields` that are 0
+   * throughout (default: all of them). `to_node` in `edges` and `object_index` in `locations`
+   * are then the file's indexes; the graph turns them into indexes of the stored `nodes`.
+   */
+  nodeFields?: string[];
+  /** The non-zero values of node fields left out of `nodes`, by field name: node ordinal → value. */
+  sparseNodeFields?: Map<string, Map<number, number>>;
   edges: NumberArray;
   strings: StringTable;
   locations?: NumberArray;
   samples?: NumberArray;
   traceFunctionInfos?: NumberArray;
   traceTree?: unknown;
+  /**
+   * `checkNodes(layout, nodes, strings.count)` when the reader already ran it (while it waited
+   * for the edges); the constructor runs it otherwise.
+   */
+  firstEdgeIndexes?: Uint32Array;
   /** Things the reader noticed but tolerated (e.g. header counts that disagree with the data). */
   warnings?: string[];
 }
@@ -61,12 +76,14 @@ export class HeapGraph {
   readonly firstEdgeIndexes: Uint32Array;
   /** Root node ordinal: V8 always writes the synthetic root first. */
   readonly rootOrdinal = 0;
+  readonly #sparseNodeFields: Map<string, Map<number, number>>;
   #idIndex: { ids: Float64Array; ordinals: Uint32Array } | undefined;
   #totalSelfSize: number | undefined;
 
   constructor(parts: HeapGraphParts) {
     this.header = parts.header;
-    this.layout = resolveLayout(parts.header.meta);
+    this.layout = resolveLayout(parts.header.meta, parts.nodeFields);
+    this.#sparseNodeFields = parts.sparseNodeFields ?? new Map();
     this.nodes = parts.nodes;
     this.edges = parts.edges;
     this.strings = parts.strings;
@@ -78,7 +95,9 @@ export class HeapGraph {
     this.types = typeIndexes(this.layout);
     this.nodeCount = this.nodes.length / this.layout.nodeFieldCount;
     this.edgeCount = this.edges.length / this.layout.edgeFieldCount;
-    this.firstEdgeIndexes = checkGraph(this);
+    // A graph that fails these checks would make every later analysis wrong: it is rejected, not repaired.
+    this.firstEdgeIndexes = parts.firstEdgeIndexes ?? checkNodes(this.layout, this.nodes, this.strings.count);
+    checkEdges(this);
   }
 
   nodeType(ordinal: number): number {
@@ -104,12 +123,16 @@ export class HeapGraph {
   }
   /** 0 unknown, 1 attached, 2 detached; 0 when the version does not record it. */
   nodeDetachedness(ordinal: number): number {
-    const offset = this.layout.nodeDetachednessOffset;
-    return offset < 0 ? 0 : this.nodes[ordinal * this.layout.nodeFieldCount + offset]!;
+    return this.#optionalNodeField(ordinal, this.layout.nodeDetachednessOffset, 'detachedness');
   }
+  /** The allocation trace node (with `--track-heap-objects`), else 0. */
   nodeTraceNodeId(ordinal: number): number {
-    const offset = this.layout.nodeTraceNodeIdOffset;
-    return offset < 0 ? 0 : this.nodes[ordinal * this.layout.nodeFieldCount + offset]!;
+    return this.#optionalNodeField(ordinal, this.layout.nodeTraceNodeIdOffset, 'trace_node_id');
+  }
+  /** A field stored in `nodes`, or left out of it (its few non-zero values kept apart), or absent: 0. */
+  #optionalNodeField(ordinal: number, offset: number, field: string): number {
+    if (offset >= 0) return this.nodes[ordinal * this.layout.nodeFieldCount + offset]!;
+    return this.#sparseNodeFields.get(field)?.get(ordinal) ?? 0;
   }
 
   /** The class name DevTools shows for a node: `(system)`, `(closure)`, `(array)`, a constructor name… */
@@ -152,7 +175,7 @@ export class HeapGraph {
   edgeTarget(edge: number): number {
     return this.edgeTargetIndex(edge) / this.layout.nodeFieldCount;
   }
-  /** Target as the file's `to_node`: an index into the nodes array. */
+  /** Target as an index into the stored nodes array: the file's `to_node` when no column was left out. */
   edgeTargetIndex(edge: number): number {
     return this.edges[edge * this.layout.edgeFieldCount + this.layout.edgeToNodeOffset]!;
   }
@@ -162,15 +185,7 @@ export class HeapGraph {
    * without edges share their first-edge index with the next node). Binary search.
    */
   edgeSource(edge: number): number {
-    const firstEdges = this.firstEdgeIndexes;
-    let low = 0;
-    let high = this.nodeCount - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >>> 1;
-      if (firstEdges[middle]! <= edge) low = middle;
-      else high = middle - 1;
-    }
-    return low;
+    return lastAtOrBefore(this.firstEdgeIndexes, this.nodeCount, edge);
   }
 
   /** Node ordinal for a snapshot object id, or -1. Builds a sorted index on first use. */
@@ -235,78 +250,4 @@ function typeIndexes(layout: SnapshotLayout): TypeIndexes {
     shortcutEdge: edge('shortcut'),
     weakEdge: edge('weak'),
   };
-}
-
-/**
- * Checks the graph's internal consistency (array lengths, edge counts, edge targets, type and
- * string indexes) in one pass and returns the first-edge index. A snapshot that fails here
- * would make every later analysis wrong, so it is rejected, not repaired.
- */
-function checkGraph(graph: HeapGraph): Uint32Array {
-  const { layout, nodes, edges, nodeCount } = graph;
-  const { nodeFieldCount, edgeFieldCount } = layout;
-  if (!Number.isInteger(nodeCount)) {
-    throw new SnapshotFormatError(
-      `nodes array length ${nodes.length} is not a multiple of the ${nodeFieldCount} node fields`,
-    );
-  }
-  if (!Number.isInteger(graph.edgeCount)) {
-    throw new SnapshotFormatError(
-      `edges array length ${edges.length} is not a multiple of the ${edgeFieldCount} edge fields`,
-    );
-  }
-  if (nodeCount === 0) throw new SnapshotFormatError('the snapshot has no nodes');
-  const firstEdgeIndexes = new Uint32Array(nodeCount + 1);
-  const nodeTypeCount = layout.nodeTypes.length;
-  const stringCount = graph.strings.count;
-  let edgeOrdinal = 0;
-  for (let ordinal = 0, nodeIndex = 0; ordinal < nodeCount; ordinal++, nodeIndex += nodeFieldCount) {
-    firstEdgeIndexes[ordinal] = edgeOrdinal;
-    edgeOrdinal += nodes[nodeIndex + layout.nodeEdgeCountOffset]!;
-    const type = nodes[nodeIndex + layout.nodeTypeOffset]!;
-    if (type >= nodeTypeCount) throw new SnapshotFormatError(`node ${ordinal} has unknown type ${type}`);
-    if (nodes[nodeIndex + layout.nodeNameOffset]! >= stringCount) {
-      throw new SnapshotFormatError(
-        `node ${ordinal} names string ${nodes[nodeIndex + layout.nodeNameOffset]}, past the ${stringCount} strings`,
-      );
-    }
-  }
-  firstEdgeIndexes[nodeCount] = edgeOrdinal;
-  if (edgeOrdinal !== graph.edgeCount) {
-    throw new SnapshotFormatError(
-      `the nodes' edge counts add up to ${edgeOrdinal} but the edges array holds ${graph.edgeCount} edges`,
-    );
-  }
-  checkEdges(graph);
-  return firstEdgeIndexes;
-}
-
-function checkEdges(graph: HeapGraph): void {
-  const { layout, edges } = graph;
-  const { edgeFieldCount, nodeFieldCount } = layout;
-  const nodesLength = graph.nodes.length;
-  const edgeTypeCount = layout.edgeTypes.length;
-  const stringCount = graph.strings.count;
-  const { elementEdge, hiddenEdge } = graph.types;
-  for (let edgeIndex = 0; edgeIndex < edges.length; edgeIndex += edgeFieldCount) {
-    const toNode = edges[edgeIndex + layout.edgeToNodeOffset]!;
-    if (toNode >= nodesLength || toNode % nodeFieldCount !== 0) {
-      throw new SnapshotFormatError(
-        `edge ${edgeIndex / edgeFieldCount} points to nodes[${toNode}], which is not a node (nodes array length ${nodesLength})`,
-      );
-    }
-    const type = edges[edgeIndex + layout.edgeTypeOffset]!;
-    if (type >= edgeTypeCount) {
-      throw new SnapshotFormatError(`edge ${edgeIndex / edgeFieldCount} has unknown type ${type}`);
-    }
-    if (
-      type !== elementEdge &&
-      type !== hiddenEdge &&
-      edges[edgeIndex + layout.edgeNameOffset]! >= stringCount
-    ) {
-      throw new SnapshotFormatError(
-        `edge ${edgeIndex / edgeFieldCount} names string ${edges[edgeIndex + layout.edgeNameOffset]}, past the ${stringCount} strings`,
-      );
-    }
-  }
 }

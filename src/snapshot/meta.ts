@@ -26,9 +26,17 @@ export interface RawSnapshotHeader {
   [key: string]: unknown;
 }
 
-/** Field offsets and type lists resolved once from meta. An absent optional field is -1. */
+/**
+ * Field offsets and type lists resolved once from meta, for the arrays as stored: the reader
+ * may leave out node columns that are 0 throughout (see node-rows.ts), so `nodeFields` can be
+ * narrower than `meta.node_fields`. An absent field's offset is -1 (it reads as 0).
+ */
 export interface SnapshotLayout {
+  /** The node fields stored per node, in file order. */
+  nodeFields: string[];
   nodeFieldCount: number;
+  /** Node fields per node in the file (`to_node` indexes in the file count these). */
+  fileNodeFieldCount: number;
   edgeFieldCount: number;
   nodeTypeOffset: number;
   nodeNameOffset: number;
@@ -85,8 +93,7 @@ export function validateHeader(header: unknown): RawSnapshotHeader {
   return header as RawSnapshotHeader;
 }
 
-export function resolveLayout(meta: RawSnapshotMeta): SnapshotLayout {
-  const nodeFields = meta.node_fields;
+export function resolveLayout(meta: RawSnapshotMeta, nodeFields = meta.node_fields): SnapshotLayout {
   const edgeFields = meta.edge_fields;
   if (nodeFields.length === 0) throw new SnapshotFormatError('snapshot.meta.node_fields is empty');
   if (edgeFields.length === 0) throw new SnapshotFormatError('snapshot.meta.edge_fields is empty');
@@ -94,7 +101,9 @@ export function resolveLayout(meta: RawSnapshotMeta): SnapshotLayout {
   const edgeTypeOffset = requiredOffset(edgeFields, 'type', 'edge_fields');
   const locationFields = isStringArray(meta.location_fields) ? meta.location_fields : [];
   return {
+    nodeFields,
     nodeFieldCount: nodeFields.length,
+    fileNodeFieldCount: meta.node_fields.length,
     edgeFieldCount: edgeFields.length,
     nodeTypeOffset,
     nodeNameOffset: requiredOffset(nodeFields, 'name', 'node_fields'),

@@ -25,9 +25,10 @@ export class NumberSectionReader {
   #chunkOffset = 0;
   #result: NumberArray | undefined;
 
-  constructor(key: string, expectedLength: number) {
+  /** `sink` receives the values; by default a plain array sized for `expectedLength` values. */
+  constructor(key: string, expectedLength: number, sink = new NumberArrayBuilder(expectedLength)) {
     this.key = key;
-    this.#builder = new NumberArrayBuilder(expectedLength);
+    this.#builder = sink;
   }
 
   /** The values, once the closing ']' was read; undefined before. */

@@ -8,7 +8,9 @@ import { ByteBuilder } from './byte-builder.js';
 import { ChunkStringTable } from './chunk-string-table.js';
 import { SnapshotFormatError } from './errors.js';
 import { HeapGraph, type NumberArray } from './graph.js';
-import { type RawSnapshotHeader, validateHeader } from './meta.js';
+import { checkNodes } from './graph-check.js';
+import { type RawSnapshotHeader, resolveLayout, validateHeader } from './meta.js';
+import { NodeRowsBuilder } from './node-rows.js';
 import { ARRAY_ELEMENT, ARRAY_IN_VALUE, ARRAY_SEPARATOR, ARRAY_START } from './number-scanner.js';
 import { describeByte, NumberSectionReader } from './number-section.js';
 
@@ -60,6 +62,8 @@ export class HeapSnapshotParser {
   // Array sections.
   #arrayPhase = ARRAY_START;
   #numbers: NumberSectionReader | undefined;
+  /** The `nodes` section's builder when it may leave zero columns out (node-rows.ts). */
+  #nodeRows: NodeRowsBuilder | undefined;
   #strings = new ChunkStringTable();
   #stringStart = 0;
   #stringSlow = false;
@@ -79,6 +83,8 @@ export class HeapSnapshotParser {
   #sections = new Map<string, NumberArray>();
   #traceTree: unknown;
   #sawStrings = false;
+  /** The nodes' checks, when run before `end` (see checkNodesEarly). */
+  #firstEdgeIndexes: Uint32Array | undefined;
 
   // A section another reader fills (the edges of a large file, see read.ts).
   #deferred: { key: string; open: number; close: number; skipped: boolean } | undefined;
@@ -149,6 +155,22 @@ export class HeapSnapshotParser {
     this.#bytesBefore += chunk.length;
   }
 
+  /**
+   * Runs the nodes' consistency checks now, once the input is complete but for a section
+   * another thread still reads (the edges): `end` then only checks the edges. A failure here
+   * is left for `end`, which reports it in its usual order.
+   */
+  checkNodesEarly(): void {
+    const nodes = this.#sections.get('nodes');
+    if (this.#state !== DONE || !this.#header || !nodes) return;
+    try {
+      const layout = resolveLayout(this.#header.meta, this.#nodeRows?.keptFields);
+      this.#firstEdgeIndexes = checkNodes(layout, nodes, this.#strings.count);
+    } catch {
+      this.#firstEdgeIndexes = undefined;
+    }
+  }
+
   /** Ends the input and returns the graph, or throws if the snapshot is incomplete or inconsistent. */
   end(): HeapGraph {
     if (this.#failure) throw this.#failure;
@@ -167,12 +189,16 @@ export class HeapSnapshotParser {
     const graph = new HeapGraph({
       header,
       nodes,
+      ...(this.#nodeRows
+        ? { nodeFields: this.#nodeRows.keptFields, sparseNodeFields: this.#nodeRows.sparseFields }
+        : {}),
       edges,
       strings: this.#strings.finish(),
       locations: this.#sections.get('locations'),
       samples: this.#sections.get('samples'),
       traceFunctionInfos: this.#sections.get('trace_function_infos'),
       traceTree: this.#traceTree,
+      ...(this.#firstEdgeIndexes ? { firstEdgeIndexes: this.#firstEdgeIndexes } : {}),
       warnings: [],
     });
     (graph.warnings as string[]).push(...countWarnings(graph));
@@ -292,7 +318,13 @@ export class HeapSnapshotParser {
       return index + 1;
     }
     if (byte === OPEN_BRACKET && NUMBER_SECTIONS.has(this.#key)) {
-      this.#numbers = new NumberSectionReader(this.#key, this.#expectedLength(this.#key));
+      const expectedLength = this.#expectedLength(this.#key);
+      const nodeFields = this.#header?.meta.node_fields;
+      if (this.#key === 'nodes' && nodeFields && NodeRowsBuilder.applies(nodeFields)) {
+        this.#nodeRows = new NodeRowsBuilder(nodeFields, expectedLength);
+      }
+      const sink = this.#key === 'nodes' ? this.#nodeRows?.staging : undefined;
+      this.#numbers = new NumberSectionReader(this.#key, expectedLength, sink);
       this.#state = IN_NUMBERS;
       return index + 1;
     }
@@ -381,18 +413,32 @@ export class HeapSnapshotParser {
     return index;
   }
 
+  /** A string that ends in this chunk is recorded as a byte range, escapes and all (checked here, decoded on use). */
   #readPlainString(chunk: Uint8Array, index: number, end: number): number {
-    while (index < end && PLAIN_STRING_BYTE[chunk[index]!] === 1) index++;
+    let escaped = false;
+    for (;;) {
+      while (index < end && PLAIN_STRING_BYTE[chunk[index]!] === 1) index++;
+      // A backslash and the byte it escapes, when both are in this chunk.
+      if (index + 1 < end && chunk[index] === BACKSLASH) {
+        escaped = true;
+        index += 2;
+        continue;
+      }
+      break;
+    }
     if (index < end && chunk[index] === QUOTE) {
-      this.#strings.addRange(chunk, this.#stringStart, index);
+      if (escaped && !validEscapes(chunk, this.#stringStart, index)) {
+        this.#fail('invalid escape in a string', index);
+      }
+      this.#strings.addRange(chunk, this.#stringStart, index, escaped);
       this.#arrayPhase = ARRAY_SEPARATOR;
       return index + 1;
     }
     if (index < end && chunk[index]! < 32) this.#fail('control character inside a string', index);
-    // An escape, or the chunk ended: gather this string's bytes and decode it whole.
+    // The chunk ended (perhaps right after a backslash): gather this string's bytes and decode it whole.
     this.#stringSlow = true;
     this.#stringEscapeNext = false;
-    this.#stringHadEscape = false;
+    this.#stringHadEscape = escaped;
     this.#stringBytes.reset();
     this.#stringBytes.append(chunk, this.#stringStart, index);
     return index;
@@ -484,6 +530,25 @@ export class HeapSnapshotParser {
     }
     this.#state = AFTER_VALUE;
   }
+}
+
+const HEX_DIGIT = new Uint8Array(256);
+for (const byte of Buffer.from('0123456789abcdefABCDEF')) HEX_DIGIT[byte] = 1;
+/** The bytes that may follow a backslash in a JSON string, `u` (four hex digits) apart. */
+const SIMPLE_ESCAPE = new Uint8Array(256);
+for (const byte of Buffer.from('"\\/bfnrt')) SIMPLE_ESCAPE[byte] = 1;
+
+/** Whether every backslash escape in bytes [start, end) is one JSON.parse accepts. */
+function validEscapes(chunk: Uint8Array, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) {
+    if (chunk[index] !== BACKSLASH) continue;
+    const next = chunk[++index]!;
+    if (SIMPLE_ESCAPE[next] === 1) continue;
+    if (next !== 117 || index + 4 >= end) return false;
+    for (let digit = 1; digit <= 4; digit++) if (HEX_DIGIT[chunk[index + digit]!] !== 1) return false;
+    index += 4;
+  }
+  return true;
 }
 
 function parseJsonText(text: string, onError: () => never): unknown {

@@ -89,15 +89,22 @@ async function readWithEdgesWorker(
   options: ReadOptions,
 ): Promise<{ graph?: HeapGraph; plan: ReadPlan }> {
   const parser = new HeapSnapshotParser();
-  let split: EdgesSplit | undefined;
+  // Started before the header is read, so that its boot overlaps the main thread's first reads.
+  let split: EdgesSplit | undefined = new EdgesSplit({
+    path,
+    chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+  });
   // Chunks that end before `gate.offset` cannot reach the edges; the first one that may
   // waits until the worker said where the edges are, so small files split as well.
   let gate: { offset: number; ready: Promise<void> } | undefined;
   const startWorker = () => {
     const header = parser.header;
-    if (!header) return;
-    split = EdgesSplit.start(path, header, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
-    if (!split) return;
+    if (!header || !split) return;
+    if (!split.begin(header)) {
+      split.stop();
+      split = undefined;
+      return;
+    }
     const ready = split.located.then((where) => {
       if (where && !parser.deferSection('edges', where.open, where.close)) {
         split?.stop('the main thread reached the edges first');
@@ -123,6 +130,8 @@ async function readWithEdgesWorker(
         : 'no node/edge counts in the header';
       return { graph: parser.end(), plan: oneThread(why) };
     }
+    // While the worker finishes the edges: the nodes' checks.
+    parser.checkNodesEarly();
     const edges = await split!.values;
     if (!edges) return { plan: oneThread(`read again on one thread: ${split!.failure}`) };
     parser.provideSection('edges', edges);

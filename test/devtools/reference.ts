@@ -111,7 +111,7 @@ const detachedState = 2;
  */
 function detachedNativeNodes(graph: HeapGraph): Uint8Array {
   const state = new Uint8Array(graph.nodeCount);
-  if (graph.layout.nodeDetachednessOffset < 0) return state;
+  if (!graph.header.meta.node_fields.includes('detachedness')) return state;
   const visited = new Uint8Array(graph.nodeCount);
   const attached: number[] = [];
   const detached: number[] = [];
