@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { InspectorSession, resolveInspectorTarget, TargetGoneError } from '../src/capture/index.js';
 import type { AttachSource, RunRecord } from '../src/run/index.js';
 import { nodeBinary } from './helpers/node-binaries.js';
 import { heapdrift, inspectorAddress, type Service, startService } from './helpers/watched-service.js';
@@ -149,6 +150,30 @@ describe('attach: the target goes away or cannot answer', () => {
     assert.ok(record.snapshots.length >= 1, 'snapshots before the exit are kept');
     const saved = JSON.parse(readFileSync(join(record.directory, 'run.json'), 'utf8')) as RunRecord;
     assert.equal(saved.snapshots.length, record.snapshots.length);
+  });
+
+  test('a target that finishes while attached: the next command fails as gone at once, not by timeout', async () => {
+    const target = service(nodeBinary('24.21.0'), 'churn-objects', {
+      nodeArgs: ['--inspect=127.0.0.1:0'],
+      env: { EXIT_AFTER_MS: '1500' },
+    });
+    await target.ready;
+    const exited = once(target.child, 'exit');
+    const session = await InspectorSession.connect(
+      await resolveInspectorTarget(await inspectorAddress(target)),
+    );
+    // A process that exits with a session attached waits for it to leave, and on Node 22+
+    // never answers a heap command sent meanwhile: without the exit notice the snapshot that
+    // follows the exit would end in its 60 s timeout instead.
+    let failure: unknown;
+    for (let snapshot = 0; snapshot < 500 && failure === undefined; snapshot++)
+      await session.snapshot(60_000).catch((error: unknown) => {
+        failure = error;
+      });
+    assert.ok(failure instanceof TargetGoneError, String(failure));
+    assert.match(failure.message, /the process is exiting/);
+    await session.leave(false);
+    await exited; // it was only waiting for this session to leave
   });
 
   test('a target whose loop is blocked on Node 24: the snapshot times out with a clear line', async () => {

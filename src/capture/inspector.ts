@@ -51,26 +51,39 @@ export class TargetGoneError extends UserError {
   }
 }
 
+/** Why the session ended when the target finished its work and waits for us to leave. */
+const EXITING = 'the process is exiting (it finished and waits for its debuggers to disconnect)';
+
 export class InspectorSession {
   readonly target: InspectorTarget;
   #client: CDP.Client;
   #profilerEnabled = false;
-  #gone = false;
-  #onGone: (() => void)[] = [];
+  /** Why the target can no longer answer, once it cannot. */
+  #goneBecause: string | undefined;
+  #disconnected = false;
+  #onGone: ((why: string) => void)[] = [];
 
   private constructor(target: InspectorTarget, client: CDP.Client) {
     this.target = target;
     this.#client = client;
     client.on('disconnect', () => {
-      this.#gone = true;
-      for (const listener of this.#onGone.splice(0)) listener();
+      this.#disconnected = true;
+      this.#goneAway('the connection closed (the process exited or closed its inspector)');
     });
+    // A process that exits with a session attached waits for it to disconnect; on Node 22+ a
+    // heap command sent then is never answered, so that moment must end the session at once.
+    client.on('NodeRuntime.waitingForDisconnect', () => this.#goneAway(EXITING));
   }
 
   static async connect(target: InspectorTarget): Promise<InspectorSession> {
     try {
       const client = await CDP({ target: target.webSocketUrl, local: true });
-      return new InspectorSession(target, client);
+      const session = new InspectorSession(target, client);
+      // Supported by Node.js 12 and later; a target without it is only noticed when it closes.
+      await client
+        .send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true })
+        .catch(() => undefined);
+      return session;
     } catch (error) {
       throw new UserError(
         `${target.label}: cannot connect to its inspector (${(error as Error).message})`,
@@ -80,7 +93,12 @@ export class InspectorSession {
   }
 
   get gone(): boolean {
-    return this.#gone;
+    return this.#goneBecause !== undefined;
+  }
+
+  #goneAway(why: string): void {
+    this.#goneBecause ??= why;
+    for (const listener of this.#onGone.splice(0)) listener(this.#goneBecause);
   }
 
   async heap(timeoutMs: number): Promise<TargetHeap> {
@@ -139,7 +157,10 @@ export class InspectorSession {
    * target to close the inspector heapdrift opened. Returns whether it still listens.
    */
   async leave(closeInspector: boolean): Promise<'listening' | 'closed' | 'unknown'> {
-    if (!this.#gone) {
+    if (this.#goneBecause === EXITING && !this.#disconnected) {
+      // The target only waits for this session to leave: let it go at once.
+      await this.#client.close().catch(() => undefined);
+    } else if (!this.gone) {
       if (this.#profilerEnabled) await this.#send('HeapProfiler.disable', {}, 5000).catch(() => undefined);
       if (closeInspector)
         await this.#send(
@@ -158,12 +179,12 @@ export class InspectorSession {
     params: Record<string, unknown>,
     timeoutMs: number,
   ): Promise<Record<string, unknown>> {
-    if (this.#gone) throw new TargetGoneError(this.target.label);
+    if (this.#goneBecause) throw new TargetGoneError(this.target.label, this.#goneBecause);
     let timer: NodeJS.Timeout | undefined;
-    let onGone: (() => void) | undefined;
+    let onGone: ((why: string) => void) | undefined;
     const stop = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new SnapshotTimeoutError(Math.round(timeoutMs / 1000))), timeoutMs);
-      onGone = () => reject(new TargetGoneError(this.target.label));
+      onGone = (why) => reject(new TargetGoneError(this.target.label, why));
       this.#onGone.push(onGone);
     });
     try {
@@ -171,7 +192,8 @@ export class InspectorSession {
     } catch (error) {
       if (error instanceof UserError) throw error;
       // A protocol error carries the target's response; anything else is the socket closing.
-      if (this.#gone || !('response' in (error as object))) throw new TargetGoneError(this.target.label);
+      if (this.#goneBecause) throw new TargetGoneError(this.target.label, this.#goneBecause);
+      if (!('response' in (error as object))) throw new TargetGoneError(this.target.label);
       // A target on its way out (it waits for debuggers to disconnect) has no context left.
       if (/Cannot find context/.test((error as Error).message))
         throw new TargetGoneError(
