@@ -8,7 +8,7 @@ import { ByteBuilder } from './byte-builder.js';
 import { ChunkStringTable } from './chunk-string-table.js';
 import { SnapshotFormatError } from './errors.js';
 import { HeapGraph, type NumberArray } from './graph.js';
-import { checkNodes } from './graph-check.js';
+import { checkNodes, type EdgePrecheck } from './graph-check.js';
 import { type RawSnapshotHeader, resolveLayout, validateHeader } from './meta.js';
 import { NodeRowsBuilder } from './node-rows.js';
 import { ARRAY_ELEMENT, ARRAY_IN_VALUE, ARRAY_SEPARATOR, ARRAY_START } from './number-scanner.js';
@@ -85,6 +85,8 @@ export class HeapSnapshotParser {
   #sawStrings = false;
   /** The nodes' checks, when run before `end` (see checkNodesEarly). */
   #firstEdgeIndexes: Uint32Array | undefined;
+  /** The checks another thread did on the section it provided (the edges). */
+  #edgePrecheck: EdgePrecheck | undefined;
 
   // A section another reader fills (the edges of a large file, see read.ts).
   #deferred: { key: string; open: number; close: number; skipped: boolean } | undefined;
@@ -134,9 +136,11 @@ export class HeapSnapshotParser {
     this.#state = AFTER_VALUE;
   }
 
-  provideSection(key: string, values: NumberArray): void {
+  /** The values of the skipped section; for the edges, with the checks the other thread did on them. */
+  provideSection(key: string, values: NumberArray, precheck?: EdgePrecheck): void {
     if (this.#deferred?.key !== key || !this.#deferred.skipped) throw new Error(`"${key}" was not skipped`);
     this.#sections.set(key, values);
+    if (key === 'edges') this.#edgePrecheck = precheck;
   }
 
   /**
@@ -199,6 +203,7 @@ export class HeapSnapshotParser {
       traceFunctionInfos: this.#sections.get('trace_function_infos'),
       traceTree: this.#traceTree,
       ...(this.#firstEdgeIndexes ? { firstEdgeIndexes: this.#firstEdgeIndexes } : {}),
+      ...(this.#edgePrecheck ? { edgePrecheck: this.#edgePrecheck } : {}),
       warnings: [],
     });
     (graph.warnings as string[]).push(...countWarnings(graph));
