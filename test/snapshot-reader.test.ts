@@ -160,6 +160,61 @@ describe('strings at every split point', () => {
   });
 });
 
+describe('whitespace in the number sections', () => {
+  /** The snapshot's text with `samples` written as `arrayText`. */
+  const withSamples = (arrayText: string) =>
+    JSON.stringify(syntheticSnapshot({ samples: [424242] })).replace('[424242]', arrayText);
+  const cutAt = (text: string, cut: number) => {
+    const bytes = Buffer.from(text);
+    const parser = new HeapSnapshotParser();
+    parser.write(bytes.slice(0, cut));
+    parser.write(bytes.slice(cut));
+    return parser.end();
+  };
+
+  test("V8's row ends and other whitespace, split at every byte, equal JSON.parse", () => {
+    for (const arrayText of [
+      '[1,2,3\n,4,5,6\n,70000,8,9\n]',
+      '[\n1\n,\n2 , 3\r\n,\t4\n\n,5\n ,4294967295\n,4294967296\n,7.5\n,1e3\n]',
+      '[ ]',
+      '[\n]',
+      '[0\n]',
+    ]) {
+      const text = withSamples(arrayText);
+      const expected = (JSON.parse(text) as { samples: number[] }).samples;
+      for (let cut = 0; cut <= text.length; cut++) {
+        assert.deepEqual(
+          Array.from(cutAt(text, cut).samples!),
+          expected,
+          `${JSON.stringify(arrayText)} cut at ${cut}`,
+        );
+      }
+    }
+  });
+
+  test('numbers run together or commas missing around a newline: one error, wherever the input is cut', () => {
+    for (const [arrayText, message] of [
+      ['[1,2\n3]', /unexpected '3' in the number array "samples" \(expected ',' or '\]'\) at byte \d+/],
+      ['[1,2\n,\n,3]', /unexpected ',' in "samples" at byte \d+/],
+      ['[1,2\n,]', /trailing ',' in "samples" at byte \d+/],
+      ['[1,\n2\n\n,x]', /unexpected 'x' in the number array "samples" at byte \d+/],
+    ] as const) {
+      const text = withSamples(arrayText);
+      assert.throws(() => JSON.parse(text));
+      const errors = new Set<string>();
+      for (let cut = 0; cut <= text.length; cut++) {
+        assert.throws(() => cutAt(text, cut), message);
+        try {
+          cutAt(text, cut);
+        } catch (error) {
+          errors.add((error as Error).message);
+        }
+      }
+      assert.equal(errors.size, 1, [...errors].join(' | '));
+    }
+  });
+});
+
 describe('numbers outside the fast path', () => {
   test('values past 32 bits, negative and fractional numbers are exact', () => {
     const snapshot = syntheticSnapshot({
