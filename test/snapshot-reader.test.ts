@@ -158,6 +158,51 @@ describe('strings at every split point', () => {
     for (let chunkSize = 1; chunkSize <= 17; chunkSize++)
       assertSameAsJson(parseInChunks(bytes, chunkSize), expected);
   });
+
+  test('V8\'s `",\\n"` between strings and other separators, cut at every byte', () => {
+    const strings = ['', 'a', 'esc \\ " \n', '😀', '', 'tail'];
+    const json = JSON.stringify(syntheticSnapshot({ strings }));
+    const array = json.slice(json.indexOf('"strings":[') + '"strings":'.length, -1);
+    const items = JSON.parse(array) as string[];
+    for (const separator of [',\n', ',', ' ,\n', ',\n\n', '\n,\n', ', ', ',\r\n']) {
+      const text = json.replace(array, `[${items.map((item) => JSON.stringify(item)).join(separator)}]`);
+      const bytes = Buffer.from(text);
+      const expected = JSON.parse(text) as JsonSnapshot;
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        const parser = new HeapSnapshotParser();
+        parser.write(bytes.slice(0, cut));
+        parser.write(bytes.slice(cut));
+        assertSameAsJson(parser.end(), expected);
+      }
+    }
+  });
+
+  test('a comma too many or missing between strings: one error, wherever the input is cut', () => {
+    const json = JSON.stringify(syntheticSnapshot({ strings: ['x', 'y'] }));
+    for (const [strings, message] of [
+      ['["","name",\n,"x"]', /unexpected ',' in "strings" at byte \d+/],
+      ['["","name",\n"x",]', /trailing ',' in "strings" at byte \d+/],
+      ['["","name"\n"x"]', /expected ',' or '\]' in "strings" at byte \d+/],
+    ] as const) {
+      const text = json.replace('["","name","x","y"]', strings);
+      assert.notEqual(text, json);
+      const bytes = Buffer.from(text);
+      const errors = new Set<string>();
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        const parser = new HeapSnapshotParser();
+        try {
+          parser.write(bytes.slice(0, cut));
+          parser.write(bytes.slice(cut));
+          parser.end();
+          assert.fail(`accepted when cut at ${cut}`);
+        } catch (error) {
+          assert.match((error as Error).message, message);
+          errors.add((error as Error).message);
+        }
+      }
+      assert.equal(errors.size, 1, [...errors].join(' | '));
+    }
+  });
 });
 
 describe('whitespace in the number sections', () => {
