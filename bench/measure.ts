@@ -44,6 +44,15 @@ export interface RepeatOptions {
   timeoutSeconds: number;
 }
 
+/**
+ * Runs per tool on the 50 and 400 MB files. The parse rows get more: a two-thread read's wall
+ * time on the shared VM spreads by 40 % between runs of one build, wider than the targets'
+ * margins, and every parse tool but memlab takes seconds (memlab's 400 MB parse, ~11 s, is what
+ * the budget allows five of).
+ */
+export const PARSE_REPEATS = { maxRuns: 5, budgetSeconds: 60 };
+export const FULL_REPEATS = { maxRuns: 3, budgetSeconds: 30 };
+
 export async function measure(
   task: string,
   file: string,

@@ -3,7 +3,7 @@
 
 import type { JudgingResult } from './judging.js';
 import type { MachineInfo } from './machine.js';
-import type { Failure, Measurement } from './measure.js';
+import { type Failure, FULL_REPEATS, type Measurement, PARSE_REPEATS } from './measure.js';
 import type { ParseProfile, ProfileEntry } from './profile.js';
 
 export type Outcome = Measurement | Failure;
@@ -259,7 +259,8 @@ export function renderMarkdown(results: BenchResults): string {
   wall and CPU seconds (user + system, all threads: GC helpers included) cover the task only, not
   Node's start or module loading; peak RSS is the child's \`maxRSS\`, Node.js itself included
   (${results.nodeBaselineRssBytes ? fixed(results.nodeBaselineRssBytes / MiB, 0) : '?'} MB for a child that loads the task script and does nothing).
-  Best of n runs (up to 3 while cheap): fastest wall, least CPU, largest peak RSS.
+  Best of n runs, every tool alike: parse up to ${PARSE_REPEATS.maxRuns} (no further run once a tool's runs took ${PARSE_REPEATS.budgetSeconds} s),
+  full analysis up to ${FULL_REPEATS.maxRuns} (${FULL_REPEATS.budgetSeconds} s), 1 on the 1 GB file; fastest wall, least CPU, largest peak RSS.
   MB = 2^20 bytes. Ratios are other tool ÷ heapdrift: above 1 means heapdrift is faster or smaller.
   On a shared machine wall time includes waiting for a core; CPU seconds are the steadier measure.
 

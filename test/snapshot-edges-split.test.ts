@@ -209,21 +209,120 @@ describe('falling back to one thread', () => {
     assert.equal(await readError(path, { threads: 2 }), expected);
   });
 
-  test('graph errors found while the worker parses (nodes) or after (edges): the same as one thread', async () => {
-    const fieldCount = json.snapshot.meta.node_fields.length;
-    const badName = structuredClone(json);
-    badName.nodes[fieldCount + json.snapshot.meta.node_fields.indexOf('name')] = json.strings.length + 5;
-    const badTarget = structuredClone(json);
-    badTarget.edges[json.snapshot.meta.edge_fields.indexOf('to_node')] = fieldCount * 3 + 1;
-    for (const [snapshot, message] of [
-      [badName, /node 1 names string \d+, past the \d+ strings/],
-      [badTarget, /edge 0 points to nodes\[\d+\], which is not a node/],
-    ] as const) {
+  test('graph errors found while the worker parses (nodes) or checks the edges: the same as one thread', async () => {
+    const { node_fields: nodeFields, edge_fields: edgeFields, edge_types: edgeTypes } = json.snapshot.meta;
+    const fieldCount = nodeFields.length;
+    const edgeFieldCount = edgeFields.length;
+    const toNode = edgeFields.indexOf('to_node');
+    const typeOffset = edgeFields.indexOf('type');
+    const nameOffset = edgeFields.indexOf('name_or_index');
+    const typeNames = edgeTypes[typeOffset] as string[];
+    const edgeCount = json.edges.length / edgeFieldCount;
+    const middle = Math.floor(edgeCount / 2);
+    const lastTarget = (edgeCount - 1) * edgeFieldCount + toNode;
+    const named = (from: number) => {
+      for (let edge = from; edge < edgeCount; edge++) {
+        const type = typeNames[json.edges[edge * edgeFieldCount + typeOffset]!];
+        if (type !== 'element' && type !== 'hidden') return edge;
+      }
+      return assert.fail('no named edge');
+    };
+    const edited = (edit: (copy: typeof json) => void) => {
+      const copy = structuredClone(json);
+      edit(copy);
+      return copy;
+    };
+    const namedEdge = named(middle);
+    const cases = [
+      [
+        edited((copy) => {
+          copy.nodes[fieldCount + nodeFields.indexOf('name')] = json.strings.length + 5;
+        }),
+        /node 1 names string \d+, past the \d+ strings/,
+      ],
+      [
+        edited((copy) => {
+          copy.edges[toNode] = fieldCount * 3 + 1;
+        }),
+        /edge 0 points to nodes\[\d+\], which is not a node/,
+      ],
+      [
+        edited((copy) => {
+          copy.edges[lastTarget] = json.nodes.length;
+        }),
+        new RegExp(`edge ${edgeCount - 1} points to nodes\\[${json.nodes.length}\\], which is not a node`),
+      ],
+      [
+        // Read as a Float64Array by the worker (a fraction), still found at that edge.
+        edited((copy) => {
+          copy.edges[middle * edgeFieldCount + toNode] = 1.5;
+        }),
+        new RegExp(`edge ${middle} points to nodes\\[1.5\\], which is not a node`),
+      ],
+      [
+        edited((copy) => {
+          copy.edges[middle * edgeFieldCount + typeOffset] = typeNames.length;
+        }),
+        new RegExp(`edge ${middle} has unknown type ${typeNames.length}`),
+      ],
+      [
+        // The worker cannot know the string count: the largest one its edges name is compared after.
+        edited((copy) => {
+          copy.edges[namedEdge * edgeFieldCount + nameOffset] = json.strings.length + 1;
+        }),
+        new RegExp(
+          `edge ${namedEdge} names string ${json.strings.length + 1}, past the ${json.strings.length} strings`,
+        ),
+      ],
+      [
+        // The worker checks targets against the header's node count, one too many here.
+        edited((copy) => {
+          copy.snapshot.node_count = json.snapshot.node_count! + 1;
+          copy.edges[lastTarget] = json.nodes.length;
+        }),
+        new RegExp(`edge ${edgeCount - 1} points to nodes\\[${json.nodes.length}\\], which is not a node`),
+      ],
+      [
+        // The worker cannot know the string count: a later bad target must not hide this.
+        edited((copy) => {
+          copy.edges[namedEdge * edgeFieldCount + nameOffset] = json.strings.length;
+          copy.edges[lastTarget] = -fieldCount;
+        }),
+        new RegExp(
+          `edge ${namedEdge} names string ${json.strings.length}, past the ${json.strings.length} strings`,
+        ),
+      ],
+    ] as const;
+    for (const [snapshot, message] of cases) {
       // The same layout as V8's, so the worker finds the edges where it looks for them.
       const path = write(Buffer.from(JSON.stringify(snapshot)));
       const expected = await readError(path, { threads: 1 });
       assert.match(expected, message);
       assert.equal(await readError(path, { threads: 2 }), expected);
     }
+  });
+
+  test("a header with one node fewer than the data: the worker's edge checks are redone, same graph", async () => {
+    // The worker checks targets against the header's node count; an edge to the last node
+    // stops its checks, and the main thread checks the edges itself against the real count.
+    const nodeCount = json.snapshot.node_count!;
+    const edgeFields = json.snapshot.meta.edge_fields;
+    const fieldCount = json.snapshot.meta.node_fields.length;
+    const lastNodeEdges = [];
+    for (let index = edgeFields.indexOf('to_node'); index < json.edges.length; index += edgeFields.length) {
+      if (json.edges[index] === (nodeCount - 1) * fieldCount) lastNodeEdges.push(index);
+    }
+    const copy = structuredClone(json);
+    copy.snapshot.node_count = nodeCount - 1;
+    if (lastNodeEdges.length === 0)
+      copy.edges[json.edges.length - edgeFields.length + edgeFields.indexOf('to_node')] =
+        (nodeCount - 1) * fieldCount;
+    const path = write(Buffer.from(JSON.stringify(copy)));
+    const { graph, plan } = await readTwoThreads(path);
+    assert.deepEqual(plan, { threads: 2, reason: 'the edges were parsed by a second thread' });
+    const oneThread = await readHeapSnapshot(path, { threads: 1 });
+    assert.deepEqual(graph.warnings, oneThread.warnings);
+    assert.match(graph.warnings.join(), /node_count/);
+    assertSameAsJson(graph, copy);
   });
 });

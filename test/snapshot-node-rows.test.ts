@@ -3,8 +3,16 @@
 // into the rows, mid-stream or not, and every value still reads as JSON.parse reads it.
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { type HeapGraph, HeapSnapshotParser } from '../src/snapshot/index.js';
+import {
+  type HeapGraph,
+  HeapSnapshotParser,
+  type ReadPlan,
+  readHeapSnapshot,
+} from '../src/snapshot/index.js';
 import { assertSameAsJson, fileNodes, type JsonSnapshot } from './helpers/json-graph.js';
 
 const NODE_FIELDS = ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'];
@@ -135,6 +143,39 @@ describe('nodes stored without nearly-all-zero columns', () => {
     for (const graph of readBothWays(snapshot, [1 << 20, 3])) {
       assert.equal(graph.nodeSelfSize(0), 8_589_934_593);
       assert.equal(graph.nodeTraceNodeId(5), 2 ** 40);
+    }
+  });
+
+  test('on two threads: the worker turns the edge targets for 5 stored fields; rows kept wider are turned again', async () => {
+    // The worker checks the edges against the rows node-rows.ts starts with (5 fields); here
+    // `trace_node_id` comes back into the rows only after the worker began.
+    const directory = mkdtempSync(join(tmpdir(), 'heapdrift-node-rows-'));
+    const traced = (ordinal: number) => (ordinal < 5_000 ? 0 : ordinal + 1);
+    for (const [label, snapshot, storedFields] of [
+      [
+        'narrow',
+        chainSnapshot(
+          30_000,
+          () => 0,
+          () => 0,
+        ),
+        5,
+      ],
+      ['wide', chainSnapshot(30_000, traced, () => 0), 6],
+    ] as const) {
+      const file = join(directory, `${label}.heapsnapshot`);
+      writeFileSync(file, JSON.stringify(snapshot));
+      let plan: ReadPlan | undefined;
+      const graph = await readHeapSnapshot(file, {
+        threads: 2,
+        chunkSize: 4093,
+        onPlan: (chosen) => (plan = chosen),
+      });
+      assert.deepEqual(plan, { threads: 2, reason: 'the edges were parsed by a second thread' });
+      assert.equal(graph.layout.nodeFieldCount, storedFields);
+      assertSameAsJson(graph, JSON.parse(JSON.stringify(snapshot)) as JsonSnapshot);
+      for (let ordinal = 0; ordinal < graph.nodeCount - 1; ordinal++)
+        assert.equal(graph.edgeTarget(ordinal), ordinal + 1);
     }
   });
 

@@ -158,6 +158,106 @@ describe('strings at every split point', () => {
     for (let chunkSize = 1; chunkSize <= 17; chunkSize++)
       assertSameAsJson(parseInChunks(bytes, chunkSize), expected);
   });
+
+  test('V8\'s `",\\n"` between strings and other separators, cut at every byte', () => {
+    const strings = ['', 'a', 'esc \\ " \n', '😀', '', 'tail'];
+    const json = JSON.stringify(syntheticSnapshot({ strings }));
+    const array = json.slice(json.indexOf('"strings":[') + '"strings":'.length, -1);
+    const items = JSON.parse(array) as string[];
+    for (const separator of [',\n', ',', ' ,\n', ',\n\n', '\n,\n', ', ', ',\r\n']) {
+      const text = json.replace(array, `[${items.map((item) => JSON.stringify(item)).join(separator)}]`);
+      const bytes = Buffer.from(text);
+      const expected = JSON.parse(text) as JsonSnapshot;
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        const parser = new HeapSnapshotParser();
+        parser.write(bytes.slice(0, cut));
+        parser.write(bytes.slice(cut));
+        assertSameAsJson(parser.end(), expected);
+      }
+    }
+  });
+
+  test('a comma too many or missing between strings: one error, wherever the input is cut', () => {
+    const json = JSON.stringify(syntheticSnapshot({ strings: ['x', 'y'] }));
+    for (const [strings, message] of [
+      ['["","name",\n,"x"]', /unexpected ',' in "strings" at byte \d+/],
+      ['["","name",\n"x",]', /trailing ',' in "strings" at byte \d+/],
+      ['["","name"\n"x"]', /expected ',' or '\]' in "strings" at byte \d+/],
+    ] as const) {
+      const text = json.replace('["","name","x","y"]', strings);
+      assert.notEqual(text, json);
+      const bytes = Buffer.from(text);
+      const errors = new Set<string>();
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        const parser = new HeapSnapshotParser();
+        try {
+          parser.write(bytes.slice(0, cut));
+          parser.write(bytes.slice(cut));
+          parser.end();
+          assert.fail(`accepted when cut at ${cut}`);
+        } catch (error) {
+          assert.match((error as Error).message, message);
+          errors.add((error as Error).message);
+        }
+      }
+      assert.equal(errors.size, 1, [...errors].join(' | '));
+    }
+  });
+});
+
+describe('whitespace in the number sections', () => {
+  /** The snapshot's text with `samples` written as `arrayText`. */
+  const withSamples = (arrayText: string) =>
+    JSON.stringify(syntheticSnapshot({ samples: [424242] })).replace('[424242]', arrayText);
+  const cutAt = (text: string, cut: number) => {
+    const bytes = Buffer.from(text);
+    const parser = new HeapSnapshotParser();
+    parser.write(bytes.slice(0, cut));
+    parser.write(bytes.slice(cut));
+    return parser.end();
+  };
+
+  test("V8's row ends and other whitespace, split at every byte, equal JSON.parse", () => {
+    for (const arrayText of [
+      '[1,2,3\n,4,5,6\n,70000,8,9\n]',
+      '[\n1\n,\n2 , 3\r\n,\t4\n\n,5\n ,4294967295\n,4294967296\n,7.5\n,1e3\n]',
+      '[ ]',
+      '[\n]',
+      '[0\n]',
+    ]) {
+      const text = withSamples(arrayText);
+      const expected = (JSON.parse(text) as { samples: number[] }).samples;
+      for (let cut = 0; cut <= text.length; cut++) {
+        assert.deepEqual(
+          Array.from(cutAt(text, cut).samples!),
+          expected,
+          `${JSON.stringify(arrayText)} cut at ${cut}`,
+        );
+      }
+    }
+  });
+
+  test('numbers run together or commas missing around a newline: one error, wherever the input is cut', () => {
+    for (const [arrayText, message] of [
+      ['[1,2\n3]', /unexpected '3' in the number array "samples" \(expected ',' or '\]'\) at byte \d+/],
+      ['[1,2\n,\n,3]', /unexpected ',' in "samples" at byte \d+/],
+      ['[1,2\n,]', /trailing ',' in "samples" at byte \d+/],
+      ['[1,\n2\n\n,x]', /unexpected 'x' in the number array "samples" at byte \d+/],
+    ] as const) {
+      const text = withSamples(arrayText);
+      assert.throws(() => JSON.parse(text));
+      const errors = new Set<string>();
+      for (let cut = 0; cut <= text.length; cut++) {
+        assert.throws(() => cutAt(text, cut), message);
+        try {
+          cutAt(text, cut);
+        } catch (error) {
+          errors.add((error as Error).message);
+        }
+      }
+      assert.equal(errors.size, 1, [...errors].join(' | '));
+    }
+  });
 });
 
 describe('numbers outside the fast path', () => {

@@ -6,6 +6,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EdgesWorkerCounts, EdgesWorkerData, EdgesWorkerMessage } from './edges-split.js';
 import { SnapshotFormatError } from './errors.js';
+import { checkEdgeRange, type EdgeCheckProgress, type EdgeLimits } from './graph-check.js';
+import { NumberArrayBuilder } from './number-array.js';
 import { NumberSectionReader } from './number-section.js';
 
 const CLOSE_BRACKET = 93;
@@ -64,13 +66,22 @@ function locateEdges(file: FileBytes, data: EdgesWorkerCounts): { open: number; 
   return close < 0 ? undefined : { open, close };
 }
 
+/**
+ * Parses the edges and checks each chunk's worth while it is fresh in this core's cache (see
+ * graph-check.ts): the main thread then only compares the node count and the largest string
+ * index. Checking stops at the first bad edge; the main thread checks from there itself.
+ */
 function parseEdges(
   file: FileBytes,
   open: number,
   close: number,
-  expectedLength: number,
+  data: EdgesWorkerCounts,
 ): EdgesWorkerMessage {
-  const reader = new NumberSectionReader('edges', expectedLength);
+  const { limits } = data;
+  const sink = new NumberArrayBuilder(data.edgeValueCount);
+  const reader = new NumberSectionReader('edges', data.edgeValueCount, sink);
+  const check: EdgeCheckProgress = { checkedLength: 0, maxNameIndex: -1 };
+  let checking = true;
   let position = open + 1;
   try {
     while (!reader.result) {
@@ -78,6 +89,7 @@ function parseEdges(
       if (chunk.length === 0) return { type: 'failed', reason: 'the file ended inside "edges"' };
       const stop = reader.read(chunk, 0, chunk.length, position);
       position += stop;
+      if (checking) checking = checkEdgeRange(sink.values, wholeEdges(sink.length, limits), limits, check);
     }
   } catch (error) {
     if (error instanceof SnapshotFormatError) return { type: 'failed', reason: error.message };
@@ -85,7 +97,14 @@ function parseEdges(
   }
   if (position !== close + 1)
     return { type: 'failed', reason: `"edges" ended at byte ${position - 1}, not ${close}` };
-  return { type: 'done', values: reader.result };
+  const values = reader.result;
+  if (checking) checkEdgeRange(values, wholeEdges(values.length, limits), limits, check);
+  return { type: 'done', values, check };
+}
+
+/** The values of the whole edges among the first `length`. */
+function wholeEdges(length: number, limits: EdgeLimits): number {
+  return length - (length % limits.edgeFieldCount);
 }
 
 function main(data: EdgesWorkerData & EdgesWorkerCounts): void {
@@ -96,7 +115,7 @@ function main(data: EdgesWorkerData & EdgesWorkerCounts): void {
       post({ type: 'failed', reason: 'no edges section found where expected' });
     } else {
       post({ type: 'located', ...located });
-      const outcome = parseEdges(file, located.open, located.close, data.edgeValueCount);
+      const outcome = parseEdges(file, located.open, located.close, data);
       post(outcome, outcome.type === 'done' ? [outcome.values.buffer as ArrayBuffer] : []);
     }
   } finally {

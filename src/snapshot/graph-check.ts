@@ -33,8 +33,119 @@ export function checkNodes(layout: SnapshotLayout, nodes: NumberArray, stringCou
   return firstEdgeIndexes;
 }
 
-/** Checks the edges against the nodes (checked first) and the strings. */
-export function checkEdges(graph: HeapGraph): void {
+/**
+ * What the edge checks compare each edge with. The reader's second thread checks the edges
+ * while it parses them, before the strings are read: its `stringCount` is Infinity, and the
+ * largest string index the edges name is compared with the strings afterwards.
+ */
+export interface EdgeLimits {
+  edgeFieldCount: number;
+  edgeToNodeOffset: number;
+  edgeTypeOffset: number;
+  edgeNameOffset: number;
+  /** `to_node` counts the file's node fields... */
+  fileNodeFieldCount: number;
+  /** ...and becomes an index of the stored nodes, which may have fewer (node-rows.ts). */
+  nodeFieldCount: number;
+  nodeCount: number;
+  edgeTypeCount: number;
+  elementEdge: number;
+  hiddenEdge: number;
+  stringCount: number;
+}
+
+/** How far `checkEdgeRange` got: the edges before `checkedLength` (a value index) are checked and their targets turned. */
+export interface EdgeCheckProgress {
+  checkedLength: number;
+  /** The largest string index a checked edge names (-1 if none does). */
+  maxNameIndex: number;
+}
+
+/** The checks of edges another thread already did (against the header's node count), for `checkEdges`. */
+export interface EdgePrecheck extends EdgeCheckProgress {
+  nodeCount: number;
+  nodeFieldCount: number;
+}
+
+export function edgeLimits(layout: SnapshotLayout, nodeCount: number, stringCount: number): EdgeLimits {
+  return {
+    edgeFieldCount: layout.edgeFieldCount,
+    edgeToNodeOffset: layout.edgeToNodeOffset,
+    edgeTypeOffset: layout.edgeTypeOffset,
+    edgeNameOffset: layout.edgeNameOffset,
+    fileNodeFieldCount: layout.fileNodeFieldCount,
+    nodeFieldCount: layout.nodeFieldCount,
+    nodeCount,
+    edgeTypeCount: layout.edgeTypes.length,
+    elementEdge: layout.edgeTypes.indexOf('element'),
+    hiddenEdge: layout.edgeTypes.indexOf('hidden'),
+    stringCount,
+  };
+}
+
+/**
+ * Checks the edges from `progress.checkedLength` up to the value index `end` (whole edges),
+ * turning each `to_node` into a stored-node index, and moves `progress` on. Stops at the first
+ * bad edge, where `progress.checkedLength` is left; returns whether every edge passed.
+ */
+export function checkEdgeRange(
+  edges: NumberArray,
+  end: number,
+  limits: EdgeLimits,
+  progress: EdgeCheckProgress,
+): boolean {
+  const { edgeFieldCount, edgeToNodeOffset, edgeTypeOffset, edgeNameOffset } = limits;
+  const { fileNodeFieldCount, nodeFieldCount, nodeCount, edgeTypeCount, stringCount } = limits;
+  const { elementEdge, hiddenEdge } = limits;
+  let maxNameIndex = progress.maxNameIndex;
+  let edgeIndex = progress.checkedLength;
+  let passed = true;
+  for (; edgeIndex < end; edgeIndex += edgeFieldCount) {
+    const target = edges[edgeIndex + edgeToNodeOffset]! / fileNodeFieldCount;
+    const type = edges[edgeIndex + edgeTypeOffset]!;
+    const named = type !== elementEdge && type !== hiddenEdge;
+    const name = named ? edges[edgeIndex + edgeNameOffset]! : -1;
+    if (!(target >= 0 && target < nodeCount) || target !== Math.floor(target) || type >= edgeTypeCount) {
+      passed = false;
+      break;
+    }
+    if (name >= stringCount) {
+      passed = false;
+      break;
+    }
+    if (name > maxNameIndex) maxNameIndex = name;
+    edges[edgeIndex + edgeToNodeOffset] = target * nodeFieldCount;
+  }
+  progress.checkedLength = edgeIndex;
+  progress.maxNameIndex = maxNameIndex;
+  return passed;
+}
+
+/** The error for an edge `checkEdgeRange` stopped at (its `to_node` not yet turned). */
+function badEdge(edges: NumberArray, edgeIndex: number, limits: EdgeLimits): SnapshotFormatError {
+  const ordinal = edgeIndex / limits.edgeFieldCount;
+  const toNode = edges[edgeIndex + limits.edgeToNodeOffset]!;
+  const target = toNode / limits.fileNodeFieldCount;
+  if (!(target >= 0 && target < limits.nodeCount) || target !== Math.floor(target)) {
+    return new SnapshotFormatError(
+      `edge ${ordinal} points to nodes[${toNode}], which is not a node (nodes array length ${limits.nodeCount * limits.fileNodeFieldCount})`,
+    );
+  }
+  const type = edges[edgeIndex + limits.edgeTypeOffset]!;
+  if (type >= limits.edgeTypeCount)
+    return new SnapshotFormatError(`edge ${ordinal} has unknown type ${type}`);
+  return new SnapshotFormatError(
+    `edge ${ordinal} names string ${edges[edgeIndex + limits.edgeNameOffset]}, past the ${limits.stringCount} strings`,
+  );
+}
+
+/**
+ * Checks the edges against the nodes (checked first) and the strings. With a `precheck` from
+ * the reader's second thread, only what it could not know is checked: the node count it used
+ * (the header's) and the largest string index. If anything differs, its edges are turned back
+ * and checked here, so an error is the one a one-thread read gives.
+ */
+export function checkEdges(graph: HeapGraph, precheck?: EdgePrecheck): void {
   const { layout, edges } = graph;
   const { edgeFieldCount } = layout;
   if (!Number.isInteger(graph.edgeCount)) {
@@ -48,44 +159,41 @@ export function checkEdges(graph: HeapGraph): void {
       `the nodes' edge counts add up to ${edgeSum} but the edges array holds ${graph.edgeCount} edges`,
     );
   }
-  checkEdgeValues(graph);
+  if (precheck && precheckHolds(graph, precheck)) {
+    scaleTargets(edges, layout, precheck.nodeFieldCount, layout.nodeFieldCount, edges.length);
+  } else {
+    if (precheck) {
+      scaleTargets(edges, layout, precheck.nodeFieldCount, layout.fileNodeFieldCount, precheck.checkedLength);
+    }
+    const limits = edgeLimits(layout, graph.nodeCount, graph.strings.count);
+    const progress = { checkedLength: 0, maxNameIndex: -1 };
+    if (!checkEdgeRange(edges, edges.length, limits, progress)) {
+      throw badEdge(edges, progress.checkedLength, limits);
+    }
+  }
   if (layout.fileNodeFieldCount !== layout.nodeFieldCount) narrowLocations(graph);
 }
 
-function checkEdgeValues(graph: HeapGraph): void {
-  const { layout, edges } = graph;
-  const {
-    edgeFieldCount,
-    nodeFieldCount,
-    fileNodeFieldCount,
-    edgeToNodeOffset,
-    edgeTypeOffset,
-    edgeNameOffset,
-  } = layout;
-  // `to_node` counts the file's node fields; stored nodes may have fewer (node-rows.ts).
-  const nodeCount = graph.nodeCount;
-  const edgeTypeCount = layout.edgeTypes.length;
-  const stringCount = graph.strings.count;
-  const { elementEdge, hiddenEdge } = graph.types;
-  const length = edges.length;
-  for (let edgeIndex = 0; edgeIndex < length; edgeIndex += edgeFieldCount) {
-    const toNode = edges[edgeIndex + edgeToNodeOffset]!;
-    const target = toNode / fileNodeFieldCount;
-    if (!(target >= 0 && target < nodeCount) || target !== Math.floor(target)) {
-      throw new SnapshotFormatError(
-        `edge ${edgeIndex / edgeFieldCount} points to nodes[${toNode}], which is not a node (nodes array length ${nodeCount * fileNodeFieldCount})`,
-      );
-    }
-    edges[edgeIndex + edgeToNodeOffset] = target * nodeFieldCount;
-    const type = edges[edgeIndex + edgeTypeOffset]!;
-    if (type >= edgeTypeCount) {
-      throw new SnapshotFormatError(`edge ${edgeIndex / edgeFieldCount} has unknown type ${type}`);
-    }
-    if (type !== elementEdge && type !== hiddenEdge && edges[edgeIndex + edgeNameOffset]! >= stringCount) {
-      throw new SnapshotFormatError(
-        `edge ${edgeIndex / edgeFieldCount} names string ${edges[edgeIndex + edgeNameOffset]}, past the ${stringCount} strings`,
-      );
-    }
+function precheckHolds(graph: HeapGraph, precheck: EdgePrecheck): boolean {
+  return (
+    precheck.checkedLength === graph.edges.length &&
+    precheck.nodeCount === graph.nodeCount &&
+    precheck.maxNameIndex < graph.strings.count
+  );
+}
+
+/** `to_node` of the first `length` values counted in nodes of `from` fields, as nodes of `to` fields. */
+function scaleTargets(
+  edges: NumberArray,
+  layout: SnapshotLayout,
+  from: number,
+  to: number,
+  length: number,
+): void {
+  if (from === to) return;
+  const { edgeFieldCount, edgeToNodeOffset } = layout;
+  for (let index = edgeToNodeOffset; index < length; index += edgeFieldCount) {
+    edges[index] = (edges[index]! / from) * to;
   }
 }
 

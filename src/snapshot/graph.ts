@@ -2,7 +2,7 @@
 // flat typed arrays (positions from meta), addressed by node ordinal (0 = the synthetic
 // root) and edge ordinal. Nothing here knows about files, the CLI or the terminal.
 
-import { checkEdges, checkNodes } from './graph-check.js';
+import { checkEdges, checkNodes, type EdgePrecheck } from './graph-check.js';
 import type { RawSnapshotHeader, SnapshotLayout } from './meta.js';
 import { resolveLayout } from './meta.js';
 import { lastAtOrBefore } from './sorted-search.js';
@@ -34,6 +34,8 @@ export interface HeapGraphParts {
    * for the edges); the constructor runs it otherwise.
    */
   firstEdgeIndexes?: Uint32Array;
+  /** The checks the reader's second thread did on `edges` while it parsed them (graph-check.ts). */
+  edgePrecheck?: EdgePrecheck;
   /** Things the reader noticed but tolerated (e.g. header counts that disagree with the data). */
   warnings?: string[];
 }
@@ -97,7 +99,7 @@ export class HeapGraph {
     this.edgeCount = this.edges.length / this.layout.edgeFieldCount;
     // A graph that fails these checks would make every later analysis wrong: it is rejected, not repaired.
     this.firstEdgeIndexes = parts.firstEdgeIndexes ?? checkNodes(this.layout, this.nodes, this.strings.count);
-    checkEdges(this);
+    checkEdges(this, parts.edgePrecheck);
   }
 
   nodeType(ordinal: number): number {

@@ -8,7 +8,7 @@ import { ByteBuilder } from './byte-builder.js';
 import { ChunkStringTable } from './chunk-string-table.js';
 import { SnapshotFormatError } from './errors.js';
 import { HeapGraph, type NumberArray } from './graph.js';
-import { checkNodes } from './graph-check.js';
+import { checkNodes, type EdgePrecheck } from './graph-check.js';
 import { type RawSnapshotHeader, resolveLayout, validateHeader } from './meta.js';
 import { NodeRowsBuilder } from './node-rows.js';
 import { ARRAY_ELEMENT, ARRAY_IN_VALUE, ARRAY_SEPARATOR, ARRAY_START } from './number-scanner.js';
@@ -28,6 +28,7 @@ const DONE = 9;
 const SKIPPING = 10;
 
 const COMMA = 44;
+const NEWLINE = 10;
 const QUOTE = 34;
 const BACKSLASH = 92;
 const CLOSE_BRACKET = 93;
@@ -85,6 +86,8 @@ export class HeapSnapshotParser {
   #sawStrings = false;
   /** The nodes' checks, when run before `end` (see checkNodesEarly). */
   #firstEdgeIndexes: Uint32Array | undefined;
+  /** The checks another thread did on the section it provided (the edges). */
+  #edgePrecheck: EdgePrecheck | undefined;
 
   // A section another reader fills (the edges of a large file, see read.ts).
   #deferred: { key: string; open: number; close: number; skipped: boolean } | undefined;
@@ -134,9 +137,11 @@ export class HeapSnapshotParser {
     this.#state = AFTER_VALUE;
   }
 
-  provideSection(key: string, values: NumberArray): void {
+  /** The values of the skipped section; for the edges, with the checks the other thread did on them. */
+  provideSection(key: string, values: NumberArray, precheck?: EdgePrecheck): void {
     if (this.#deferred?.key !== key || !this.#deferred.skipped) throw new Error(`"${key}" was not skipped`);
     this.#sections.set(key, values);
+    if (key === 'edges') this.#edgePrecheck = precheck;
   }
 
   /**
@@ -199,6 +204,7 @@ export class HeapSnapshotParser {
       traceFunctionInfos: this.#sections.get('trace_function_infos'),
       traceTree: this.#traceTree,
       ...(this.#firstEdgeIndexes ? { firstEdgeIndexes: this.#firstEdgeIndexes } : {}),
+      ...(this.#edgePrecheck ? { edgePrecheck: this.#edgePrecheck } : {}),
       warnings: [],
     });
     (graph.warnings as string[]).push(...countWarnings(graph));
@@ -413,35 +419,47 @@ export class HeapSnapshotParser {
     return index;
   }
 
-  /** A string that ends in this chunk is recorded as a byte range, escapes and all (checked here, decoded on use). */
+  /**
+   * Strings that end in this chunk are recorded as byte ranges, escapes and all (checked here,
+   * decoded on use). V8 writes `",\n"` between strings: the next string is read on from here
+   * instead of going through `#readStrings` for each of those bytes.
+   */
   #readPlainString(chunk: Uint8Array, index: number, end: number): number {
-    let escaped = false;
     for (;;) {
-      while (index < end && PLAIN_STRING_BYTE[chunk[index]!] === 1) index++;
-      // A backslash and the byte it escapes, when both are in this chunk.
-      if (index + 1 < end && chunk[index] === BACKSLASH) {
-        escaped = true;
-        index += 2;
+      let escaped = false;
+      for (;;) {
+        while (index < end && PLAIN_STRING_BYTE[chunk[index]!] === 1) index++;
+        // A backslash and the byte it escapes, when both are in this chunk.
+        if (index + 1 < end && chunk[index] === BACKSLASH) {
+          escaped = true;
+          index += 2;
+          continue;
+        }
+        break;
+      }
+      if (index < end && chunk[index] === QUOTE) {
+        if (escaped && !validEscapes(chunk, this.#stringStart, index)) {
+          this.#fail('invalid escape in a string', index);
+        }
+        this.#strings.addRange(chunk, this.#stringStart, index, escaped);
+        const next = nextStringStart(chunk, index + 1, end);
+        if (next < 0) {
+          this.#arrayPhase = ARRAY_SEPARATOR;
+          return index + 1;
+        }
+        this.#stringStart = next;
+        index = next;
         continue;
       }
-      break;
+      if (index < end && chunk[index]! < 32) this.#fail('control character inside a string', index);
+      // The chunk ended (perhaps right after a backslash): gather this string's bytes and decode it whole.
+      this.#stringSlow = true;
+      this.#stringEscapeNext = false;
+      this.#stringHadEscape = escaped;
+      this.#stringBytes.reset();
+      this.#stringBytes.append(chunk, this.#stringStart, index);
+      return index;
     }
-    if (index < end && chunk[index] === QUOTE) {
-      if (escaped && !validEscapes(chunk, this.#stringStart, index)) {
-        this.#fail('invalid escape in a string', index);
-      }
-      this.#strings.addRange(chunk, this.#stringStart, index, escaped);
-      this.#arrayPhase = ARRAY_SEPARATOR;
-      return index + 1;
-    }
-    if (index < end && chunk[index]! < 32) this.#fail('control character inside a string', index);
-    // The chunk ended (perhaps right after a backslash): gather this string's bytes and decode it whole.
-    this.#stringSlow = true;
-    this.#stringEscapeNext = false;
-    this.#stringHadEscape = escaped;
-    this.#stringBytes.reset();
-    this.#stringBytes.append(chunk, this.#stringStart, index);
-    return index;
   }
 
   #readSlowString(chunk: Uint8Array, index: number, end: number): number {
@@ -530,6 +548,17 @@ export class HeapSnapshotParser {
     }
     this.#state = AFTER_VALUE;
   }
+}
+
+/**
+ * Where the next string's bytes begin when `index` starts `,"` or `,\n"` within the chunk,
+ * else -1 (anything else, or a chunk ending there, is left to the strings' state machine).
+ */
+function nextStringStart(chunk: Uint8Array, index: number, end: number): number {
+  if (index >= end || chunk[index] !== COMMA) return -1;
+  index++;
+  if (index < end && chunk[index] === NEWLINE) index++;
+  return index < end && chunk[index] === QUOTE ? index + 1 : -1;
 }
 
 const HEX_DIGIT = new Uint8Array(256);

@@ -134,7 +134,7 @@ async function readWithEdgesWorker(
     parser.checkNodesEarly();
     const edges = await split!.values;
     if (!edges) return { plan: oneThread(`read again on one thread: ${split!.failure}`) };
-    parser.provideSection('edges', edges);
+    parser.provideSection('edges', edges.values, edges.precheck);
     return { graph: parser.end(), plan: { threads: 2, reason: 'the edges were parsed by a second thread' } };
   } finally {
     split?.stop();
