@@ -17,6 +17,17 @@ export interface PathSegment {
   className: string;
 }
 
+/** Part of a trie as plain data (`StructureKeys.tail`), to cross a process boundary. */
+export interface StructureKeysTail {
+  firstKey: number;
+  firstString: number;
+  strings: string[];
+  parents: Int32Array;
+  edgeTypes: Int32Array;
+  edgeNames: Int32Array;
+  classes: Int32Array;
+}
+
 const HIDDEN_SYSTEM_PREFIX = 'system / ';
 const EMPTY_SLOT = -1;
 
@@ -195,6 +206,56 @@ export class StructureKeys {
       }
     }
     return true;
+  }
+
+  /**
+   * Keys from `firstKey` and strings from `firstString` on, to rebuild or extend a copy of
+   * this trie in another process (a series measures each snapshot in a child of its own).
+   */
+  tail(firstKey = ROOT_KEY + 1, firstString = 0): StructureKeysTail {
+    return {
+      firstKey,
+      firstString,
+      strings: this.#strings.slice(firstString),
+      parents: this.#parents.slice(firstKey, this.#size),
+      edgeTypes: this.#edgeTypes.slice(firstKey, this.#size),
+      edgeNames: this.#edgeNames.slice(firstKey, this.#size),
+      classes: this.#classes.slice(firstKey, this.#size),
+    };
+  }
+
+  get stringCount(): number {
+    return this.#strings.length;
+  }
+
+  /**
+   * Appends a tail taken from a copy that started equal to this trie: interned in the same
+   * order, every string and key gets the id it had there, which is checked.
+   */
+  extend(tail: StructureKeysTail): void {
+    if (tail.firstKey !== this.#size || tail.firstString > this.#strings.length)
+      throw new RangeError(`keys from ${tail.firstKey} cannot extend ${this.#size} keys`);
+    tail.strings.forEach((text, position) => {
+      if (this.internString(text) !== tail.firstString + position)
+        throw new RangeError(`string "${text}" has another id here`);
+    });
+    for (let position = 0; position < tail.parents.length; position++) {
+      const key = this.intern(
+        tail.parents[position]!,
+        tail.edgeTypes[position]!,
+        tail.edgeNames[position]!,
+        tail.classes[position]!,
+      );
+      if (key !== tail.firstKey + position)
+        throw new RangeError(`key ${tail.firstKey + position} became ${key}`);
+    }
+  }
+
+  /** A copy of a whole trie sent as `tail()`. */
+  static fromTail(tail: StructureKeysTail): StructureKeys {
+    const keys = new StructureKeys();
+    keys.extend(tail);
+    return keys;
   }
 
   #check(key: number): void {

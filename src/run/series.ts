@@ -1,21 +1,23 @@
 // `series`: growth verdicts over heap snapshots that already exist (written by
-// --heapsnapshot-signal, v8.writeHeapSnapshot, DevTools or `attach --keep-snapshots`). One
-// snapshot in memory at a time: read, measure into the run's tracker, drop. A damaged file is
+// --heapsnapshot-signal, v8.writeHeapSnapshot, DevTools or `attach --keep-snapshots`). Each
+// file is read and measured in a child process of its own, which exits after it: nothing of one
+// snapshot outlives it here, only its measurements go into the run's tracker. A damaged file is
 // skipped and recorded; snapshots of different processes are refused unless allowed.
 
 import { rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { UserError } from '../errors.js';
-import { readHeapSnapshot } from '../snapshot/index.js';
 import { safeName } from './matrix.js';
 import { newRecord, recordDirectory } from './new-record.js';
 import { RecordKeeper } from './record-keeper.js';
 import { releaseMemory } from './release-memory.js';
 import type { RunRecord, SeriesSource } from './result.js';
 import type { RunEvent } from './run-scenario.js';
+import { SnapshotChildren } from './series-children.js';
+import { measureSeriesFile, type SeriesJob } from './series-file.js';
 import { listSeriesFiles, type SeriesFile, type SeriesOrder } from './series-files.js';
 import { ProcessContinuity } from './series-process.js';
-import { snapshotRuntime } from './snapshot-runtime.js';
+import type { SnapshotRuntime } from './snapshot-runtime.js';
 
 export interface SeriesOptions {
   /** Snapshot files and directories holding them. */
@@ -61,46 +63,45 @@ export async function runSeries(options: SeriesOptions): Promise<RunRecord> {
   const { signal } = options;
   if (signal?.aborted) interrupted();
   else signal?.addEventListener('abort', interrupted, { once: true });
+  const children =
+    childrenMode() === 'off' ? null : new SnapshotChildren({ spare: childrenMode() === 'warm', signal });
   try {
     for (const [position, entry] of files.entries()) {
       if (signal?.aborted) break;
       const listed = source.files[position]!;
-      const started = performance.now();
-      // The previous snapshot's graph and analysis are garbage now: free them before this
-      // file's arrays are allocated, so the two never share the peak.
-      if (position > 0) releaseMemory();
-      let graph: Awaited<ReturnType<typeof readHeapSnapshot>>;
-      try {
-        graph = await readHeapSnapshot(entry.file);
-      } catch (error) {
-        listed.skipped = describeFailure(error, entry.file);
+      const job = {
+        file: entry.file,
+        tracks: [...keeper.trackQueries],
+        runtime: record.runtime.v8Version === null,
+      };
+      const answer = children
+        ? await measureInChild(children, keeper, job)
+        : await measureInProcess(keeper, job, position, signal);
+      // The record is final already: the snapshot read meanwhile is not measured.
+      if (answer.type === 'aborted' || signal?.aborted) break;
+      if (answer.type !== 'measured') {
+        listed.skipped =
+          answer.type === 'unreadable' ? withoutFileName(answer.message, entry.file) : answer.message;
         options.onEvent?.({ type: 'warning', message: `skipped ${entry.file}: ${listed.skipped}` });
         keeper.write();
         continue;
       }
-      // The record is final already: the snapshot read meanwhile is not measured.
-      if (signal?.aborted) break;
-      const parseMs = performance.now() - started;
-      // The parser's garbage (read buffers, growth buffers) goes before the analysis allocates
-      // its arrays. Measured on 20 × 93 MiB: peak RSS 378 and 380 MiB against 402 and 408
-      // without it, CPU 48 s either way.
-      releaseMemory();
-      const mixed = continuity.check(graph, basename(entry.file));
+      const mixed = continuity.checkIdentity(answer.identity, basename(entry.file));
       if (mixed) {
         if (!options.allowMixed) throw mixedError(mixed);
         source.mixed ??= mixed;
       }
-      if (record.runtime.v8Version === null) describeRuntime(record, graph);
-      const added = await keeper.add(
-        graph,
+      if (answer.runtime) describeRuntime(record, answer.runtime);
+      const added = keeper.addMeasured(
+        answer.measurement,
         {
           index: record.snapshots.length,
           iteration: null,
           elapsedMs: entry.time - firstTime,
-          heapUsed: graph.totalSelfSize,
+          heapUsed: answer.measurement.totalSelfSize,
           captureMs: 0,
         },
-        parseMs,
+        answer.parseMs,
       );
       listed.judged = true;
       keeper.write();
@@ -116,6 +117,7 @@ export async function runSeries(options: SeriesOptions): Promise<RunRecord> {
     if (error instanceof UserError) rmSync(record.directory, { recursive: true, force: true });
     throw error;
   } finally {
+    children?.close();
     signal?.removeEventListener('abort', interrupted);
   }
   if (signal?.aborted) return record;
@@ -166,14 +168,43 @@ function mixedError(reason: string): UserError {
   );
 }
 
-function describeRuntime(record: RunRecord, graph: Parameters<typeof snapshotRuntime>[0]): void {
-  const runtime = snapshotRuntime(graph);
-  if (!runtime) return;
+function describeRuntime(record: RunRecord, runtime: SnapshotRuntime): void {
   record.runtime.v8Version = runtime.v8Version;
   if (runtime.nodeVersion) record.runtime.version = runtime.nodeVersion;
 }
 
-function describeFailure(error: unknown, file: string): string {
-  const message = error instanceof Error ? error.message : String(error);
+type SeriesFileJob = Omit<SeriesJob, 'keys'>;
+
+/**
+ * How each file is measured: `warm` (default) in a child of its own with the next child
+ * started meanwhile, `cold` without that spare, `off` in this process (as before children,
+ * kept to compare records and memory).
+ */
+function childrenMode(): 'warm' | 'cold' | 'off' {
+  const mode = process.env.HEAPDRIFT_SERIES_CHILDREN;
+  return mode === 'off' || mode === 'cold' ? mode : 'warm';
+}
+
+/** In a child: it starts from a copy of the series' keys, and the keys it adds come back. */
+async function measureInChild(children: SnapshotChildren, keeper: RecordKeeper, job: SeriesFileJob) {
+  const answer = await children.measure({ ...job, keys: keeper.keys.tail() });
+  if (answer.type === 'measured') keeper.keys.extend(answer.newKeys);
+  return answer;
+}
+
+async function measureInProcess(
+  keeper: RecordKeeper,
+  job: SeriesFileJob,
+  position: number,
+  signal?: AbortSignal,
+) {
+  // The previous snapshot's graph and analysis are garbage now: free them before this
+  // file's arrays are allocated, so the two never share the peak.
+  if (position > 0) releaseMemory();
+  return measureSeriesFile(job.file, keeper.keys, job.tracks, job.runtime, signal);
+}
+
+/** The reader's message names the file; the record names it already. */
+function withoutFileName(message: string, file: string): string {
   return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
 }

@@ -1,0 +1,111 @@
+// The series' side of measuring each snapshot in a child process of its own (series-child.ts):
+// one child per file, started with the series' heap limit, and a spare one started while the
+// previous works so that loading the modules is off the series' path. A child that dies is
+// reported for its file; Ctrl-C kills the children at once.
+
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { SeriesAnswer } from './series-child.js';
+import type { SeriesJob } from './series-file.js';
+
+const CHILD_ENTRY = fileURLToPath(new URL('./series-child.js', import.meta.url));
+/** The end of a child's stderr kept to say why it died (V8's out-of-memory report is short). */
+const STDERR_KEPT = 4096;
+/** Node options about memory that the child takes from the series' process. */
+const MEMORY_FLAGS = /^--(max-old-space-size|max-semi-space-size|max-heap-size)(=|$)/;
+
+export type ChildOutcome = SeriesAnswer | { type: 'aborted' };
+
+export interface SnapshotChildrenOptions {
+  /** Start the next child while one works (loading modules off the series' path). */
+  spare: boolean;
+  signal?: AbortSignal;
+}
+
+export class SnapshotChildren {
+  readonly #options: SnapshotChildrenOptions;
+  readonly #running = new Set<ChildProcess>();
+  #spare: ChildProcess | null = null;
+  /** The previous child's exit: the next does not start its work before that memory is back. */
+  #previousExit: Promise<void> = Promise.resolve();
+  readonly #killAll = () => {
+    for (const child of this.#running) child.kill('SIGKILL');
+  };
+
+  constructor(options: SnapshotChildrenOptions) {
+    this.#options = options;
+    // A second Ctrl-C leaves by process.exit: no child may outlive the series.
+    process.on('exit', this.#killAll);
+    options.signal?.addEventListener('abort', this.#killAll, { once: true });
+  }
+
+  async measure(job: SeriesJob): Promise<ChildOutcome> {
+    await this.#previousExit;
+    if (this.#options.signal?.aborted) return { type: 'aborted' };
+    const child = this.#takeSpare() ?? this.#start();
+    const outcome = answerOf(child, this.#options.signal);
+    child.send(job);
+    if (this.#options.spare) this.#spare = this.#start();
+    this.#previousExit = exitOf(child);
+    return outcome;
+  }
+
+  /** Kills what is still running (a spare, a child of an interrupted file). */
+  close(): void {
+    this.#killAll();
+    process.off('exit', this.#killAll);
+    this.#options.signal?.removeEventListener('abort', this.#killAll);
+  }
+
+  #takeSpare(): ChildProcess | null {
+    const spare = this.#spare;
+    this.#spare = null;
+    return spare?.connected && spare.exitCode === null && spare.signalCode === null ? spare : null;
+  }
+
+  #start(): ChildProcess {
+    const child = fork(CHILD_ENTRY, [], {
+      execArgv: process.execArgv.filter((flag) => MEMORY_FLAGS.test(flag)),
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.#running.add(child);
+    child.once('exit', () => this.#running.delete(child));
+    return child;
+  }
+}
+
+function exitOf(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** The child's one answer, or why it has none: it died, or the series was interrupted. */
+function answerOf(child: ChildProcess, signal: AbortSignal | undefined): Promise<ChildOutcome> {
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEPT);
+  });
+  return new Promise((resolve) => {
+    child.once('message', (message: SeriesAnswer) => resolve(message));
+    // 'close', not 'exit': it waits for the IPC channel, so an answer sent before exiting is in.
+    child.once('close', (code, exitSignal) => {
+      // Resolving again after the answer arrived changes nothing.
+      if (signal?.aborted) resolve({ type: 'aborted' });
+      else resolve({ type: 'failed', message: deathOf(code, exitSignal, stderr) });
+    });
+    child.once('error', (error) =>
+      resolve({ type: 'failed', message: `the measuring process failed: ${error.message}` }),
+    );
+  });
+}
+
+function deathOf(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
+  if (/heap out of memory|Allocation failed/.test(stderr)) {
+    const limit = process.execArgv.find((flag) => flag.startsWith('--max-old-space-size'));
+    return `the measuring process ran out of memory${limit ? ` (${limit})` : ''}`;
+  }
+  if (signal) return `the measuring process was killed (${signal})`;
+  const lastLine = stderr.trim().split('\n').at(-1) ?? '';
+  return `the measuring process exited with code ${code}${lastLine ? `: ${lastLine}` : ''}`;
+}
