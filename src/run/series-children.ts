@@ -1,7 +1,8 @@
 // The series' side of measuring each snapshot in a child process of its own (series-child.ts):
-// one child per file, started with the series' heap limit, and a spare one started while the
-// previous works so that loading the modules is off the series' path. A child that dies is
-// reported for its file; Ctrl-C kills the children at once.
+// one child per file, started with the series' heap limit once the previous one has exited. A
+// child that dies is reported for its file; Ctrl-C kills the child at once. (A spare child
+// started while the previous one worked saved no wall time measurably and cost 40-70 MiB at
+// once: bench/results/series-memory-spare-trial.md.)
 
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,15 +18,12 @@ const MEMORY_FLAGS = /^--(max-old-space-size|max-semi-space-size|max-heap-size)(
 export type ChildOutcome = SeriesAnswer | { type: 'aborted' };
 
 export interface SnapshotChildrenOptions {
-  /** Start the next child while one works (loading modules off the series' path). */
-  spare: boolean;
   signal?: AbortSignal;
 }
 
 export class SnapshotChildren {
   readonly #options: SnapshotChildrenOptions;
   readonly #running = new Set<ChildProcess>();
-  #spare: ChildProcess | null = null;
   /** The previous child's exit: the next does not start its work before that memory is back. */
   #previousExit: Promise<void> = Promise.resolve();
   readonly #killAll = () => {
@@ -42,25 +40,18 @@ export class SnapshotChildren {
   async measure(job: SeriesJob): Promise<ChildOutcome> {
     await this.#previousExit;
     if (this.#options.signal?.aborted) return { type: 'aborted' };
-    const child = this.#takeSpare() ?? this.#start();
+    const child = this.#start();
     const outcome = answerOf(child, this.#options.signal);
     child.send(job);
-    if (this.#options.spare) this.#spare = this.#start();
     this.#previousExit = exitOf(child);
     return outcome;
   }
 
-  /** Kills what is still running (a spare, a child of an interrupted file). */
+  /** Kills what is still running (the child of an interrupted file). */
   close(): void {
     this.#killAll();
     process.off('exit', this.#killAll);
     this.#options.signal?.removeEventListener('abort', this.#killAll);
-  }
-
-  #takeSpare(): ChildProcess | null {
-    const spare = this.#spare;
-    this.#spare = null;
-    return spare?.connected && spare.exitCode === null && spare.signalCode === null ? spare : null;
   }
 
   #start(): ChildProcess {

@@ -63,12 +63,14 @@ export async function runSeries(options: SeriesOptions): Promise<RunRecord> {
   const { signal } = options;
   if (signal?.aborted) interrupted();
   else signal?.addEventListener('abort', interrupted, { once: true });
-  const children =
-    childrenMode() === 'off' ? null : new SnapshotChildren({ spare: childrenMode() === 'warm', signal });
+  const children = inChildren() ? new SnapshotChildren({ signal }) : null;
   try {
     for (const [position, entry] of files.entries()) {
       if (signal?.aborted) break;
       const listed = source.files[position]!;
+      // The previous snapshot's measurements (or in-process its graph and analysis) are
+      // garbage now: free them before this file's arrive, so the two never share the peak.
+      if (position > 0) releaseMemory();
       const job = {
         file: entry.file,
         tracks: [...keeper.trackQueries],
@@ -76,7 +78,7 @@ export async function runSeries(options: SeriesOptions): Promise<RunRecord> {
       };
       const answer = children
         ? await measureInChild(children, keeper, job)
-        : await measureInProcess(keeper, job, position, signal);
+        : await measureSeriesFile(job.file, keeper.keys, job.tracks, job.runtime, signal);
       // The record is final already: the snapshot read meanwhile is not measured.
       if (answer.type === 'aborted' || signal?.aborted) break;
       if (answer.type !== 'measured') {
@@ -175,14 +177,9 @@ function describeRuntime(record: RunRecord, runtime: SnapshotRuntime): void {
 
 type SeriesFileJob = Omit<SeriesJob, 'keys'>;
 
-/**
- * How each file is measured: `warm` (default) in a child of its own with the next child
- * started meanwhile, `cold` without that spare, `off` in this process (as before children,
- * kept to compare records and memory).
- */
-function childrenMode(): 'warm' | 'cold' | 'off' {
-  const mode = process.env.HEAPDRIFT_SERIES_CHILDREN;
-  return mode === 'off' || mode === 'cold' ? mode : 'warm';
+/** Each file in a child of its own, or (`HEAPDRIFT_SERIES_CHILDREN=off`, kept to compare records and memory) in this process. */
+function inChildren(): boolean {
+  return process.env.HEAPDRIFT_SERIES_CHILDREN !== 'off';
 }
 
 /** In a child: it starts from a copy of the series' keys, and the keys it adds come back. */
@@ -190,18 +187,6 @@ async function measureInChild(children: SnapshotChildren, keeper: RecordKeeper, 
   const answer = await children.measure({ ...job, keys: keeper.keys.tail() });
   if (answer.type === 'measured') keeper.keys.extend(answer.newKeys);
   return answer;
-}
-
-async function measureInProcess(
-  keeper: RecordKeeper,
-  job: SeriesFileJob,
-  position: number,
-  signal?: AbortSignal,
-) {
-  // The previous snapshot's graph and analysis are garbage now: free them before this
-  // file's arrays are allocated, so the two never share the peak.
-  if (position > 0) releaseMemory();
-  return measureSeriesFile(job.file, keeper.keys, job.tracks, job.runtime, signal);
 }
 
 /** The reader's message names the file; the record names it already. */
