@@ -6,12 +6,20 @@
 
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { releaseMemory } from './release-memory.js';
 import type { SeriesAnswer } from './series-child.js';
 import type { SeriesJob } from './series-file.js';
 
 const CHILD_ENTRY = fileURLToPath(new URL('./series-child.js', import.meta.url));
 /** The end of a child's stderr kept to say why it died (V8's out-of-memory report is short). */
 const STDERR_KEPT = 4096;
+/**
+ * glibc serves allocations from this size up with fresh mappings, given back when freed. By
+ * default it raises the threshold after the first large free (up to 32 MiB), and the parser's
+ * later arrays then fragment its heap. A child's environment can fix it before it starts.
+ */
+const MMAP_THRESHOLD = 128 * 1024;
+const SEMI_SPACE_MIB = 2;
 /** Node options about memory that the child takes from the series' process. */
 const MEMORY_FLAGS = /^--(max-old-space-size|max-semi-space-size|max-heap-size)(=|$)/;
 
@@ -42,7 +50,9 @@ export class SnapshotChildren {
     if (this.#options.signal?.aborted) return { type: 'aborted' };
     const child = this.#start();
     const outcome = answerOf(child, this.#options.signal);
-    child.send(job);
+    // The job (the series' keys) is garbage once written, and the series is idle until the
+    // answer comes: free it now, so the job and the answer never share the series' peak.
+    child.send(job, () => releaseMemory());
     this.#previousExit = exitOf(child);
     return outcome;
   }
@@ -56,7 +66,8 @@ export class SnapshotChildren {
 
   #start(): ChildProcess {
     const child = fork(CHILD_ENTRY, [], {
-      execArgv: process.execArgv.filter((flag) => MEMORY_FLAGS.test(flag)),
+      execArgv: childNodeFlags(),
+      env: { MALLOC_MMAP_THRESHOLD_: String(MMAP_THRESHOLD), ...process.env },
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
@@ -64,6 +75,19 @@ export class SnapshotChildren {
     child.once('exit', () => this.#running.delete(child));
     return child;
   }
+}
+
+/**
+ * The series' memory flags, and a young generation of at most 2 MiB a half unless the series
+ * set one: V8 grows it to 16 MiB a half under the parser's allocation rate, memory the child
+ * then holds through its analysis. Only at a process's start can this be set; a child can.
+ */
+function childNodeFlags(): string[] {
+  const inherited = process.execArgv.filter((flag) => MEMORY_FLAGS.test(flag));
+  const given = [...inherited, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return given.some((flag) => flag.startsWith('--max-semi-space-size'))
+    ? inherited
+    : [...inherited, `--max-semi-space-size=${SEMI_SPACE_MIB}`];
 }
 
 function exitOf(child: ChildProcess): Promise<void> {
