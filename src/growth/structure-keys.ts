@@ -251,6 +251,17 @@ export class StructureKeys {
     }
   }
 
+  /** A tail that adds nothing. */
+  static readonly EMPTY_TAIL: StructureKeysTail = {
+    firstKey: ROOT_KEY + 1,
+    firstString: 0,
+    strings: [],
+    parents: new Int32Array(0),
+    edgeTypes: new Int32Array(0),
+    edgeNames: new Int32Array(0),
+    classes: new Int32Array(0),
+  };
+
   /** A copy of a whole trie sent as `tail()`. */
   static fromTail(tail: StructureKeysTail): StructureKeys {
     const keys = new StructureKeys();

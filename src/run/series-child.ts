@@ -23,6 +23,9 @@ export type SeriesAnswer =
 async function answer(job: SeriesJob): Promise<SeriesAnswer> {
   try {
     const keys = StructureKeys.fromTail(job.keys);
+    // The job stays referenced until the answer is sent: without this, its copy of the keys
+    // (arrays and strings, tens of MiB on a 100 MB snapshot) would sit through the analysis.
+    job.keys = StructureKeys.EMPTY_TAIL;
     const base = { key: keys.size, string: keys.stringCount };
     const measured = await measureSeriesFile(job.file, keys, job.tracks, job.runtime);
     if (measured.type !== 'measured') return measured as Exclude<FileAnswer, MeasuredFile>;
