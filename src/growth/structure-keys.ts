@@ -209,8 +209,8 @@ export class StructureKeys {
   }
 
   /**
-   * Keys from `firstKey` and strings from `firstString` on, to rebuild or extend a copy of
-   * this trie in another process (a series measures each snapshot in a child of its own).
+   * Keys from `firstKey` and strings from `firstString` on, as plain data that can cross to
+   * another process (a series measures each snapshot in a child of its own).
    */
   tail(firstKey = ROOT_KEY + 1, firstString = 0): StructureKeysTail {
     return {
@@ -224,49 +224,27 @@ export class StructureKeys {
     };
   }
 
-  get stringCount(): number {
-    return this.#strings.length;
-  }
-
   /**
-   * Appends a tail taken from a copy that started equal to this trie: interned in the same
-   * order, every string and key gets the id it had there, which is checked.
+   * Interns another trie's keys (a whole one, from `tail()`) into this one, in that trie's id
+   * order, and returns the id each of its keys has here. Keys are interned in the order a
+   * snapshot first reaches them, so a trie built from one snapshot alone and adopted gives its
+   * new keys the ids measuring that snapshot with this trie would have given them.
    */
-  extend(tail: StructureKeysTail): void {
-    if (tail.firstKey !== this.#size || tail.firstString > this.#strings.length)
-      throw new RangeError(`keys from ${tail.firstKey} cannot extend ${this.#size} keys`);
-    tail.strings.forEach((text, position) => {
-      if (this.internString(text) !== tail.firstString + position)
-        throw new RangeError(`string "${text}" has another id here`);
-    });
-    for (let position = 0; position < tail.parents.length; position++) {
-      const key = this.intern(
-        tail.parents[position]!,
-        tail.edgeTypes[position]!,
-        tail.edgeNames[position]!,
-        tail.classes[position]!,
+  adopt(other: StructureKeysTail): Int32Array {
+    if (other.firstKey !== ROOT_KEY + 1 || other.firstString !== 0)
+      throw new RangeError(`a trie from key ${other.firstKey} is not a whole one`);
+    const stringIds = other.strings.map((text) => this.internString(text));
+    const ids = new Int32Array(other.parents.length + 1);
+    ids[ROOT_KEY] = ROOT_KEY;
+    for (let position = 0; position < other.parents.length; position++) {
+      ids[position + 1] = this.intern(
+        ids[other.parents[position]!]!,
+        stringIds[other.edgeTypes[position]!]!,
+        stringIds[other.edgeNames[position]!]!,
+        stringIds[other.classes[position]!]!,
       );
-      if (key !== tail.firstKey + position)
-        throw new RangeError(`key ${tail.firstKey + position} became ${key}`);
     }
-  }
-
-  /** A tail that adds nothing. */
-  static readonly EMPTY_TAIL: StructureKeysTail = {
-    firstKey: ROOT_KEY + 1,
-    firstString: 0,
-    strings: [],
-    parents: new Int32Array(0),
-    edgeTypes: new Int32Array(0),
-    edgeNames: new Int32Array(0),
-    classes: new Int32Array(0),
-  };
-
-  /** A copy of a whole trie sent as `tail()`. */
-  static fromTail(tail: StructureKeysTail): StructureKeys {
-    const keys = new StructureKeys();
-    keys.extend(tail);
-    return keys;
+    return ids;
   }
 
   #check(key: number): void {

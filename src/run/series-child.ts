@@ -13,27 +13,19 @@ import {
 
 export type SeriesAnswer =
   | (MeasuredFile & {
-      /** Keys and strings the snapshot added to the series'. */
-      newKeys: StructureKeysTail;
-      /** This process's peak resident set, KiB, after the analysis. */
-      maxRssKiB: number;
+      /** The child's own trie: the measurements are by its key ids, which the series maps to its own. */
+      keys: StructureKeysTail;
     })
   | Exclude<FileAnswer, MeasuredFile>;
 
 async function answer(job: SeriesJob): Promise<SeriesAnswer> {
   try {
-    const keys = StructureKeys.fromTail(job.keys);
-    // The job stays referenced until the answer is sent: without this, its copy of the keys
-    // (arrays and strings, tens of MiB on a 100 MB snapshot) would sit through the analysis.
-    job.keys = StructureKeys.EMPTY_TAIL;
-    const base = { key: keys.size, string: keys.stringCount };
+    // A trie of this snapshot alone: sending the series' in would hold it through the parse.
+    const keys = new StructureKeys();
     const measured = await measureSeriesFile(job.file, keys, job.tracks, job.runtime);
+    // No signal is given here: a child is killed, not told.
     if (measured.type !== 'measured') return measured as Exclude<FileAnswer, MeasuredFile>;
-    return {
-      ...measured,
-      newKeys: keys.tail(base.key, base.string),
-      maxRssKiB: process.resourceUsage().maxRSS,
-    };
+    return { ...measured, keys: keys.tail() };
   } catch (error) {
     return { type: 'failed', message: messageOf(error) };
   }

@@ -2,7 +2,7 @@
 // sample its process check compares, the runtime it names. The same code runs in a child per
 // file (series-child.ts, the default) or in the series' own process (HEAPDRIFT_SERIES_CHILDREN=off).
 
-import type { StructureKeys, StructureKeysTail } from '../growth/index.js';
+import type { StructureKeys } from '../growth/index.js';
 import { readHeapSnapshot } from '../snapshot/index.js';
 import { type GraphMeasurement, measureGraphAlone } from './measure-snapshot.js';
 import { releaseMemory } from './release-memory.js';
@@ -11,8 +11,6 @@ import { type SnapshotRuntime, snapshotRuntime } from './snapshot-runtime.js';
 
 export interface SeriesJob {
   file: string;
-  /** The series' structure keys so far (a child's copy): new paths get the ids the series would give them. */
-  keys: StructureKeysTail;
   tracks: string[];
   /** Whether to look for the runtime's versions in the heap (the series has none yet). */
   runtime: boolean;

@@ -7,6 +7,7 @@
 import { rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { UserError } from '../errors.js';
+import type { StructureMeasurements } from '../growth/index.js';
 import { safeName } from './matrix.js';
 import { newRecord, recordDirectory } from './new-record.js';
 import { RecordKeeper } from './record-keeper.js';
@@ -175,18 +176,40 @@ function describeRuntime(record: RunRecord, runtime: SnapshotRuntime): void {
   if (runtime.nodeVersion) record.runtime.version = runtime.nodeVersion;
 }
 
-type SeriesFileJob = Omit<SeriesJob, 'keys'>;
-
 /** Each file in a child of its own, or (`HEAPDRIFT_SERIES_CHILDREN=off`, kept to compare records and memory) in this process. */
 function inChildren(): boolean {
   return process.env.HEAPDRIFT_SERIES_CHILDREN !== 'off';
 }
 
-/** In a child: it starts from a copy of the series' keys, and the keys it adds come back. */
-async function measureInChild(children: SnapshotChildren, keeper: RecordKeeper, job: SeriesFileJob) {
-  const answer = await children.measure({ ...job, keys: keeper.keys.tail() });
-  if (answer.type === 'measured') keeper.keys.extend(answer.newKeys);
-  return answer;
+/** In a child, with a trie of its own: its keys are mapped to the series' ids, the measurements with them. */
+async function measureInChild(children: SnapshotChildren, keeper: RecordKeeper, job: SeriesJob) {
+  const answer = await children.measure(job);
+  if (answer.type !== 'measured') return answer;
+  const ids = keeper.keys.adopt(answer.keys);
+  return {
+    ...answer,
+    measurement: {
+      ...answer.measurement,
+      structures: byIds(answer.measurement.structures, ids, keeper.keys.size),
+    },
+  };
+}
+
+/** Measurements by another trie's key ids, moved to the ids `ids` gives them in a trie of `keyCount` keys. */
+function byIds(structures: StructureMeasurements, ids: Int32Array, keyCount: number): StructureMeasurements {
+  const moved = (values: Float64Array) => {
+    const result = new Float64Array(keyCount);
+    for (let key = 0; key < values.length; key++) result[ids[key]!] = values[key]!;
+    return result;
+  };
+  return {
+    keyCount,
+    count: moved(structures.count),
+    selfSize: moved(structures.selfSize),
+    edgeCount: moved(structures.edgeCount),
+    retainedSize: structures.retainedSize && moved(structures.retainedSize),
+    nodeKeys: structures.nodeKeys,
+  };
 }
 
 /** The reader's message names the file; the record names it already. */
