@@ -266,7 +266,7 @@ writeFileSync(
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    'How to read it. With a child per file, nothing of one snapshot stays in the series: what grows from one snapshot to twenty is the series\' own process (its tracker\'s samples and judging, and the answers it receives: "series alone") and a child that is sent the series\' keys against the first child, which builds them itself ("largest child"). Each process also loads Node and heapdrift\'s modules, so children cost more in total than one process does. The runs on the way (a spare child, start-up settings for children) are in series-memory-trials.md.',
+    `How to read it. With a child per file, nothing of one snapshot stays in the series, and each child builds its keys from its own snapshot alone, so a child's peak is the same for the first file and the twentieth. What grows from one snapshot to twenty is the series' own process ("series alone"): its tracker's samples and judging, and the answers it receives (each child's measurements and keys, which it maps to its own). Each process also loads Node and heapdrift's modules, so children cost more in total than one process does. The runs on the way (a spare child, start-up settings for children, the series' keys sent to each child) are in series-memory-trials.md.`,
     '',
   ].join('\n'),
 );

@@ -6,7 +6,6 @@
 
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { releaseMemory } from './release-memory.js';
 import type { SeriesAnswer } from './series-child.js';
 import type { SeriesJob } from './series-file.js';
 
@@ -50,9 +49,7 @@ export class SnapshotChildren {
     if (this.#options.signal?.aborted) return { type: 'aborted' };
     const child = this.#start();
     const outcome = answerOf(child, this.#options.signal);
-    // The job (the series' keys) is garbage once written, and the series is idle until the
-    // answer comes: free it now, so the job and the answer never share the series' peak.
-    child.send(job, () => releaseMemory());
+    child.send(job);
     this.#previousExit = exitOf(child);
     return outcome;
   }
