@@ -1,16 +1,19 @@
-// Memory of `heapdrift series` over 20 snapshots of about 100 MB: the peak RSS of judging all
-// 20 against judging one of them, to show the series holds one snapshot at a time. The 20
-// files are hard links to one generated snapshot under Node's signal names a minute apart
-// (20 distinct 100 MB heaps would cost 2 GB of disk and the same memory per file). The peak
-// of one snapshot varies by run (GC timing), so each setting runs several times.
+// Memory of `heapdrift series` over 20 snapshots of about 100 MB: the peak memory of judging
+// all 20 against judging one of them, to show that a series costs what one snapshot costs. The
+// 20 files are hard links to one generated snapshot under Node's signal names a minute apart
+// (20 distinct 100 MB heaps would cost 2 GB of disk and the same memory per file). Each file is
+// measured in a child process (the default) or in the series' own (HEAPDRIFT_SERIES_CHILDREN=off,
+// as before children), so the peaks of the series' process and of its children are sampled from
+// /proc. One run's peak varies (GC timing): each setting runs several times, settings alternating.
 // Run: npm run bench:series (results in bench/results/series-memory.{json,md}; needs GNU time).
 
-import { spawnSync } from 'node:child_process';
-import { linkSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatResults } from './format-results.js';
+import { currentLoadAverage } from './machine.js';
 import { benchDirectory, ensureSnapshot } from './snapshots.js';
 
 const repository = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,36 +24,49 @@ const COUNT = Number(process.env['HEAPDRIFT_BENCH_SERIES_COUNT'] ?? 20);
  * HEAPDRIFT_BENCH_SERIES_SCALE=1 (about 32 MB) iterates faster.
  */
 const SCALE = Number(process.env['HEAPDRIFT_BENCH_SERIES_SCALE'] ?? 3.2);
-/** Runs of one snapshot per setting (cheap), and of the whole series. */
+/** Rounds of one snapshot (cheap), and of the whole series; each round runs every mode once. */
 const REPEAT_ONE = Number(process.env['HEAPDRIFT_BENCH_SERIES_REPEAT_ONE'] ?? 5);
 const REPEAT_MANY = Number(process.env['HEAPDRIFT_BENCH_SERIES_REPEAT_MANY'] ?? 2);
-/**
- * What is left after the series frees each snapshot before the next: V8 grows its young
- * generation under the parser's allocation rate (up to 2 × 16 MiB on Node 20) and glibc raises
- * its mmap threshold after the first large free, so later arrays come from the brk heap and
- * fragment it. Neither can be changed once the process runs; these two settings do it.
- */
-const TUNED = { NODE_OPTIONS: '--max-semi-space-size=2', MALLOC_MMAP_THRESHOLD_: '131072' };
+type Mode = 'off' | 'on';
+/** How the series measures each file (HEAPDRIFT_SERIES_CHILDREN): in a child per file (the default), or `off` in its own process (as before children). */
+const MODES = (process.env['HEAPDRIFT_BENCH_SERIES_MODES'] ?? 'off,on').split(',') as Mode[];
+/** How often the process tree's memory is read from /proc. */
+const SAMPLE_MS = 20;
 
 interface Measured {
-  files: number;
-  settings: string;
-  maxRssMiB: number;
+  /** GNU time's peak RSS: the largest of the process and its children, not their sum. */
+  timeMaxRssMiB: number;
+  /** Peak RSS (VmHWM) of the series' own process, sampled. */
+  parentMiB: number;
+  /** The largest peak RSS (VmHWM) of one child, sampled; 0 in-process. */
+  largestChildMiB: number;
+  /** The largest sum of the RSS of the series' process and its children at one sample. */
+  treeMiB: number;
+  children: number;
   cpuSeconds: number;
   wallSeconds: number;
   verdict: string;
+  loadAverage: number;
 }
 
 interface Summary {
   files: number;
-  settings: string;
+  mode: Mode;
   runs: number;
-  /** Peak RSS of each run, MiB, in run order. */
-  maxRssMiB: number[];
-  medianMaxRssMiB: number;
+  /** Per run, in run order: the series' peak + its largest child's peak, MiB. */
+  parentPlusChildMiB: number[];
+  medianParentPlusChildMiB: number;
+  medianParentMiB: number;
+  medianLargestChildMiB: number;
+  /** Per run: the largest sampled sum over the process tree. */
+  treeMiB: number[];
+  timeMaxRssMiB: number[];
+  children: number[];
   medianCpuSeconds: number;
   medianWallSeconds: number;
   verdict: string;
+  /** 1-minute load average when each run started. */
+  loadAverages: number[];
 }
 
 function seriesDirectory(snapshot: string, count: number): string {
@@ -69,39 +85,102 @@ function pad(value: number): string {
 }
 
 /**
- * Runs the CLI under GNU time (`/usr/bin/time -v`): the kernel's peak RSS and CPU seconds of
- * the whole process, as the operating system counts them.
+ * Runs the CLI under GNU time (`/usr/bin/time -v`: CPU seconds of the whole tree) while
+ * sampling /proc every SAMPLE_MS: each process's VmHWM (its own peak, exact up to the last
+ * sample before it exits) and the sum of the tree's VmRSS at each sample.
  */
-function measure(dir: string, files: number, tuned = false): Measured {
+async function measure(dir: string, mode: Mode): Promise<Measured> {
   const runsDir = mkdtempSync(join(benchDirectory(), 'runs-'));
+  const loadAverage = currentLoadAverage();
   const started = performance.now();
-  const result = spawnSync(
+  const time = spawn(
     '/usr/bin/time',
     ['-v', process.execPath, cli, 'series', dir, '--json', '--quiet', '--runs-dir', runsDir],
-    {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      env: tuned ? { ...process.env, ...TUNED } : process.env,
-    },
+    { env: { ...process.env, HEAPDRIFT_SERIES_CHILDREN: mode }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  const output = { stdout: '', stderr: '' };
+  time.stdout.on('data', (chunk) => {
+    output.stdout += chunk;
+  });
+  time.stderr.on('data', (chunk) => {
+    output.stderr += chunk;
+  });
+  const tree = new TreeSampler(time.pid!);
+  const sampler = setInterval(() => tree.sample(), SAMPLE_MS);
+  await once(time, 'close');
+  clearInterval(sampler);
   const wallSeconds = (performance.now() - started) / 1000;
   const field = (name: string) =>
-    Number(new RegExp(`${name}: ([\\d.]+)`).exec(result.stderr)?.[1] ?? Number.NaN);
+    Number(new RegExp(`${name}: ([\\d.]+)`).exec(output.stderr)?.[1] ?? Number.NaN);
   const maxRssKiB = field('Maximum resident set size \\(kbytes\\)');
-  if (Number.isNaN(maxRssKiB)) throw new Error(`series failed (${result.status}): ${result.stderr}`);
+  if (Number.isNaN(maxRssKiB)) throw new Error(`series failed: ${output.stderr}`);
   rmSync(runsDir, { recursive: true, force: true });
   return {
-    files,
-    settings: tuned
-      ? Object.entries(TUNED)
-          .map(([name, value]) => `${name}=${value}`)
-          .join(' ')
-      : 'default',
-    maxRssMiB: Math.round(maxRssKiB / 1024),
+    timeMaxRssMiB: mib(maxRssKiB),
+    parentMiB: mib(tree.parentPeakKiB()),
+    largestChildMiB: mib(Math.max(0, ...tree.childPeaksKiB())),
+    treeMiB: mib(tree.largestSumKiB),
+    children: tree.childPeaksKiB().length,
     cpuSeconds: Math.round((field('User time \\(seconds\\)') + field('System time \\(seconds\\)')) * 10) / 10,
     wallSeconds: Math.round(wallSeconds * 10) / 10,
-    verdict: (JSON.parse(result.stdout) as { verdict: string }).verdict,
+    verdict: (JSON.parse(output.stdout) as { verdict: string }).verdict,
+    loadAverage,
   };
+}
+
+/** The memory of the CLI (the child of GNU time) and of its children, read from /proc. */
+class TreeSampler {
+  readonly #time: number;
+  #cli = 0;
+  readonly #peaks = new Map<number, number>();
+  largestSumKiB = 0;
+
+  constructor(timePid: number) {
+    this.#time = timePid;
+  }
+
+  sample(): void {
+    this.#cli ||= childrenOf(this.#time)[0] ?? 0;
+    if (!this.#cli) return;
+    let sum = 0;
+    for (const pid of [this.#cli, ...childrenOf(this.#cli)]) {
+      const memory = memoryOf(pid);
+      if (!memory) continue;
+      this.#peaks.set(pid, Math.max(this.#peaks.get(pid) ?? 0, memory.hwmKiB));
+      sum += memory.rssKiB;
+    }
+    this.largestSumKiB = Math.max(this.largestSumKiB, sum);
+  }
+
+  parentPeakKiB(): number {
+    return this.#peaks.get(this.#cli) ?? Number.NaN;
+  }
+
+  childPeaksKiB(): number[] {
+    return [...this.#peaks].filter(([pid]) => pid !== this.#cli).map(([, kib]) => kib);
+  }
+}
+
+function mib(kib: number): number {
+  return Math.round(kib / 1024);
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function memoryOf(pid: number): { hwmKiB: number; rssKiB: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    return { hwmKiB: kib('VmHWM'), rssKiB: kib('VmRSS') };
+  } catch {
+    return null;
+  }
 }
 
 function median(values: number[]): number {
@@ -110,59 +189,84 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-function repeated(runs: number, dir: string, files: number, tuned = false): Summary {
-  const measured = Array.from({ length: runs }, () => measure(dir, files, tuned));
+/** `rounds` rounds of every mode in turn, so that the modes share the machine's moments. */
+async function alternating(rounds: number, dir: string, files: number): Promise<Summary[]> {
+  const measured = new Map<Mode, Measured[]>(MODES.map((mode) => [mode, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const mode of MODES) measured.get(mode)!.push(await measure(dir, mode));
+  }
+  return MODES.map((mode) => summary(files, mode, measured.get(mode)!));
+}
+
+function summary(files: number, mode: Mode, runs: Measured[]): Summary {
+  const of = (pick: (run: Measured) => number) => runs.map(pick);
+  const parentPlusChild = of((run) => run.parentMiB + run.largestChildMiB);
   return {
     files,
-    settings: measured[0]!.settings,
-    runs,
-    maxRssMiB: measured.map((entry) => entry.maxRssMiB),
-    medianMaxRssMiB: median(measured.map((entry) => entry.maxRssMiB)),
-    medianCpuSeconds: Math.round(median(measured.map((entry) => entry.cpuSeconds)) * 10) / 10,
-    medianWallSeconds: Math.round(median(measured.map((entry) => entry.wallSeconds)) * 10) / 10,
-    verdict: [...new Set(measured.map((entry) => entry.verdict))].join(', '),
+    mode,
+    runs: runs.length,
+    parentPlusChildMiB: parentPlusChild,
+    medianParentPlusChildMiB: median(parentPlusChild),
+    medianParentMiB: median(of((run) => run.parentMiB)),
+    medianLargestChildMiB: median(of((run) => run.largestChildMiB)),
+    treeMiB: of((run) => run.treeMiB),
+    timeMaxRssMiB: of((run) => run.timeMaxRssMiB),
+    children: of((run) => run.children),
+    medianCpuSeconds: Math.round(median(of((run) => run.cpuSeconds)) * 10) / 10,
+    medianWallSeconds: Math.round(median(of((run) => run.wallSeconds)) * 10) / 10,
+    verdict: [...new Set(runs.map((run) => run.verdict))].join(', '),
+    loadAverages: of((run) => run.loadAverage),
   };
+}
+
+function range(values: number[]): string {
+  return `${Math.min(...values)}–${Math.max(...values)}`;
 }
 
 mkdirSync(benchDirectory(), { recursive: true });
 const snapshot = ensureSnapshot({ label: '100 MB', scale: SCALE, large: false });
 const sizeMiB = Math.round(statSync(snapshot).size / 2 ** 20);
-const loadBefore = loadavg()[0]!;
+const loadBefore = currentLoadAverage();
 const one = seriesDirectory(snapshot, 1);
 const many = seriesDirectory(snapshot, COUNT);
 const results = [
-  repeated(REPEAT_ONE, one, 1),
-  repeated(REPEAT_MANY, many, COUNT),
-  repeated(REPEAT_ONE, one, 1, true),
-  repeated(1, many, COUNT, true),
+  ...(await alternating(REPEAT_ONE, one, 1)),
+  ...(await alternating(REPEAT_MANY, many, COUNT)),
 ];
 rmSync(one, { recursive: true, force: true });
 rmSync(many, { recursive: true, force: true });
 const report = {
   snapshotMiB: sizeMiB,
   node: process.version,
+  sampleMs: SAMPLE_MS,
   loadAverageBefore: loadBefore,
-  loadAverageAfter: loadavg()[0]!,
+  loadAverageAfter: currentLoadAverage(),
   results,
 };
 const out = join(repository, 'bench', 'results');
 writeFileSync(join(out, 'series-memory.json'), `${JSON.stringify(report, null, 2)}\n`);
+const MODE_NAMES: Record<Mode, string> = {
+  off: 'in-process (`HEAPDRIFT_SERIES_CHILDREN=off`)',
+  on: 'a child per file (default)',
+};
 const rows = results.map(
   (entry) =>
-    `| ${entry.files} | ${entry.settings} | ${entry.runs} | ${entry.medianMaxRssMiB} | ${Math.min(...entry.maxRssMiB)}–${Math.max(...entry.maxRssMiB)} | ${entry.medianCpuSeconds} | ${entry.medianWallSeconds} | ${entry.verdict} |`,
+    `| ${entry.files} | ${MODE_NAMES[entry.mode]} | ${entry.runs} | ${entry.medianParentPlusChildMiB} | ${range(entry.parentPlusChildMiB)} | ${entry.medianParentMiB} | ${entry.medianLargestChildMiB} | ${range(entry.treeMiB)} | ${range(entry.timeMaxRssMiB)} | ${entry.medianCpuSeconds} | ${entry.medianWallSeconds} | ${range(entry.loadAverages)} | ${entry.verdict} |`,
 );
 writeFileSync(
   join(out, 'series-memory.md'),
   [
     `# heapdrift series: memory over ${COUNT} snapshots of ${sizeMiB} MiB`,
     '',
-    `Node ${process.version}; load average ${loadBefore.toFixed(1)} before, ${report.loadAverageAfter.toFixed(1)} after (a shared 2-core machine: wall times are noisy, CPU seconds less so).`,
+    `Node ${process.version}; load average ${loadBefore.toFixed(1)} before, ${report.loadAverageAfter.toFixed(1)} after, and per run in the table (a shared 2-core machine: wall times are noisy, CPU seconds less so). Settings alternate within each round.`,
     '',
-    'Each snapshot is freed (a full GC) before the next file is read, and the process check keeps a sample of about 65k objects of the previous snapshot. The peak of one snapshot varies from run to run (when V8 collects the parser\'s garbage), so each setting runs several times; a series of 20 has 20 such peaks and shows the highest. What else remains above one snapshot is not held data: V8 grows its young generation under the parser\'s allocation rate, and glibc raises its mmap threshold after the first large free so later arrays fragment the brk heap; the "settings" rows start the process with both fixed.',
+    `**The measure.** GNU time's peak RSS of a process that has children is the largest process's peak, not a sum, so the tree is read from /proc every ${SAMPLE_MS} ms instead: each process's VmHWM (its own peak RSS, exact up to the last sample before it exits) and the sum of the tree's VmRSS at each sample. "series + largest child" adds the series' own peak to the largest peak of one child: what the series needs, since each child starts after the previous one exited (an upper bound: the two peaks need not coincide). "tree at once" is the largest sampled sum over all processes at one moment (a lower bound: a peak between samples is missed). GNU time's figure is shown as a check: it must not exceed the larger of the two sampled peaks by more than what a last sample misses.`,
     '',
-    '| snapshots | settings | runs | peak RSS median (MiB) | peak RSS range (MiB) | CPU s median | wall s median | verdict |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| snapshots | how each file is measured | runs | series + largest child, median (MiB) | range | series alone, median | largest child, median | tree at once, range | GNU time max, range | CPU s median | wall s median | load average | verdict |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
+    '',
+    `How to read it. With a child per file, nothing of one snapshot stays in the series, and each child builds its keys from its own snapshot alone, so a child's peak is the same for the first file and the twentieth. What grows from one snapshot to twenty is the series' own process ("series alone"): its tracker's samples and judging, and the answers it receives (each child's measurements and keys, which it maps to its own). Each process also loads Node and heapdrift's modules, so children cost more in total than one process does. The runs on the way (a spare child, start-up settings for children, the series' keys sent to each child) are in series-memory-trials.md.`,
     '',
   ].join('\n'),
 );

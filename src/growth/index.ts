@@ -31,7 +31,7 @@ export type { MetricResult, TrackSample } from './series.js';
 export { METRIC_KINDS, SeriesBuilder } from './series.js';
 export type { MannKendallResult, TheilSenResult } from './statistics.js';
 export { mannKendall, theilSen } from './statistics.js';
-export type { PathSegment } from './structure-keys.js';
+export type { PathSegment, StructureKeysTail } from './structure-keys.js';
 export { INDEXED_EDGE_LABEL, ROOT_KEY, StructureKeys, shortClassName } from './structure-keys.js';
 export type { StructureResult } from './structure-tracking.js';
 export { EXPLAINED_BY_DESCENDANT } from './structure-tracking.js';

@@ -17,6 +17,17 @@ export interface PathSegment {
   className: string;
 }
 
+/** Part of a trie as plain data (`StructureKeys.tail`), to cross a process boundary. */
+export interface StructureKeysTail {
+  firstKey: number;
+  firstString: number;
+  strings: string[];
+  parents: Int32Array;
+  edgeTypes: Int32Array;
+  edgeNames: Int32Array;
+  classes: Int32Array;
+}
+
 const HIDDEN_SYSTEM_PREFIX = 'system / ';
 const EMPTY_SLOT = -1;
 
@@ -195,6 +206,45 @@ export class StructureKeys {
       }
     }
     return true;
+  }
+
+  /**
+   * Keys from `firstKey` and strings from `firstString` on, as plain data that can cross to
+   * another process (a series measures each snapshot in a child of its own).
+   */
+  tail(firstKey = ROOT_KEY + 1, firstString = 0): StructureKeysTail {
+    return {
+      firstKey,
+      firstString,
+      strings: this.#strings.slice(firstString),
+      parents: this.#parents.slice(firstKey, this.#size),
+      edgeTypes: this.#edgeTypes.slice(firstKey, this.#size),
+      edgeNames: this.#edgeNames.slice(firstKey, this.#size),
+      classes: this.#classes.slice(firstKey, this.#size),
+    };
+  }
+
+  /**
+   * Interns another trie's keys (a whole one, from `tail()`) into this one, in that trie's id
+   * order, and returns the id each of its keys has here. Keys are interned in the order a
+   * snapshot first reaches them, so a trie built from one snapshot alone and adopted gives its
+   * new keys the ids measuring that snapshot with this trie would have given them.
+   */
+  adopt(other: StructureKeysTail): Int32Array {
+    if (other.firstKey !== ROOT_KEY + 1 || other.firstString !== 0)
+      throw new RangeError(`a trie from key ${other.firstKey} is not a whole one`);
+    const stringIds = other.strings.map((text) => this.internString(text));
+    const ids = new Int32Array(other.parents.length + 1);
+    ids[ROOT_KEY] = ROOT_KEY;
+    for (let position = 0; position < other.parents.length; position++) {
+      ids[position + 1] = this.intern(
+        ids[other.parents[position]!]!,
+        stringIds[other.edgeTypes[position]!]!,
+        stringIds[other.edgeNames[position]!]!,
+        stringIds[other.classes[position]!]!,
+      );
+    }
+    return ids;
   }
 
   #check(key: number): void {

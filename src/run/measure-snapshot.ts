@@ -61,57 +61,107 @@ export function measureGraph(
   tracker: SeriesTracker,
   trackQueries: readonly string[],
 ): SnapshotMeasurement {
+  const measured = measureGraphAlone(graph, tracker.keys, trackQueries);
+  return recordMeasurement(measured, snapshotIndex, x, elapsedMs, tracker);
+}
+
+/**
+ * Everything a run keeps of one snapshot, as plain data: what `measureGraph` computes before
+ * it touches the tracker. It can be computed in another process and sent back.
+ */
+export interface GraphMeasurement {
+  structures: StructureMeasurements;
+  classes: ClassAggregate[];
+  tracks: TrackMeasurement[];
+  nodeCount: number;
+  edgeCount: number;
+  totalSelfSize: number;
+  analysisMs: number;
+}
+
+/** Measures a graph with `keys` (interning its new paths into them), leaving no reference to the graph. */
+export function measureGraphAlone(
+  graph: HeapGraph,
+  keys: StructureKeys,
+  trackQueries: readonly string[],
+): GraphMeasurement {
   const parsed = performance.now();
   // The agent's global reaches the module cache too: take it last, so program structures are
   // keyed by the program's own paths, not hidden as the agent's.
   const distances = computeDistances(graph, { deferEdge: (edge) => isAgentEdge(graph, edge) });
   const tree = computeDominators(graph);
-  const measurements = measureStructures(graph, tracker.keys, {
+  const measurements = measureStructures(graph, keys, {
     retainedSizes: tree.retainedSizes,
     parentEdges: distances.parentEdges,
   });
-  const agentKeys = agentKeyFlags(tracker.keys, measurements.keyCount);
-  const aggregates = withoutAgentObjects(classAggregates(graph, tree), graph, measurements, agentKeys);
+  const agentKeys = agentKeyFlags(keys, measurements.keyCount);
+  const classes = withoutAgentObjects(classAggregates(graph, tree), graph, measurements, agentKeys);
   hideAgentStructures(measurements, agentKeys);
-  tracker.add(snapshotIndex, x, measurements, elapsedMs);
-  tracker.addClassAggregates(snapshotIndex, aggregates);
-  const tracks = trackQueries.map((query) => {
-    const result = queryGraph(graph, query, { distances, retainedSizes: tree.retainedSizes });
-    const measurement: TrackMeasurement = {
-      name: query,
-      matches: result.matchCount,
-      selfSize: 0,
-      edgeCount: 0,
-      entryCount: 0,
-      retainedSize: 0,
-      className: result.matches[0]?.className ?? null,
-      nodeName: result.matches[0]?.name ?? null,
-      id: result.matches[0]?.id ?? null,
-      path: result.matches[0]?.path ? formatRetainerPath(result.matches[0].path) : null,
-    };
-    for (const match of result.matches) {
-      measurement.selfSize += match.selfSize;
-      measurement.edgeCount += match.edgeCount;
-      measurement.entryCount += match.entryCount;
-      measurement.retainedSize += match.retainedSize ?? 0;
-    }
-    tracker.addNamedMeasurement(snapshotIndex, {
-      name: query,
-      selfSize: measurement.selfSize,
-      edgeCount: measurement.entryCount,
-      retainedSize: measurement.retainedSize,
-      count: measurement.matches,
-    });
-    return measurement;
-  });
+  const tracks = trackQueries.map((query) =>
+    trackMeasurement(query, queryGraph(graph, query, { distances, retainedSizes: tree.retainedSizes })),
+  );
   return {
+    // Per-node keys are the graph's, not the run's: nothing after this needs them.
+    structures: { ...measurements, nodeKeys: new Int32Array(0) },
+    classes,
+    tracks,
     nodeCount: graph.nodeCount,
     edgeCount: graph.edgeCount,
     totalSelfSize: graph.totalSelfSize,
-    tracks,
-    parseMs: 0,
     analysisMs: performance.now() - parsed,
   };
+}
+
+/** Hands one snapshot's measurements to the run's tracker (whose keys they were measured with). */
+export function recordMeasurement(
+  measured: GraphMeasurement,
+  snapshotIndex: number,
+  x: number,
+  elapsedMs: number,
+  tracker: SeriesTracker,
+): SnapshotMeasurement {
+  tracker.add(snapshotIndex, x, measured.structures, elapsedMs);
+  tracker.addClassAggregates(snapshotIndex, measured.classes);
+  for (const track of measured.tracks) {
+    tracker.addNamedMeasurement(snapshotIndex, {
+      name: track.name,
+      selfSize: track.selfSize,
+      edgeCount: track.entryCount,
+      retainedSize: track.retainedSize,
+      count: track.matches,
+    });
+  }
+  return {
+    nodeCount: measured.nodeCount,
+    edgeCount: measured.edgeCount,
+    totalSelfSize: measured.totalSelfSize,
+    tracks: measured.tracks,
+    parseMs: 0,
+    analysisMs: measured.analysisMs,
+  };
+}
+
+function trackMeasurement(query: string, result: ReturnType<typeof queryGraph>): TrackMeasurement {
+  const main = result.matches[0];
+  const measurement: TrackMeasurement = {
+    name: query,
+    matches: result.matchCount,
+    selfSize: 0,
+    edgeCount: 0,
+    entryCount: 0,
+    retainedSize: 0,
+    className: main?.className ?? null,
+    nodeName: main?.name ?? null,
+    id: main?.id ?? null,
+    path: main?.path ? formatRetainerPath(main.path) : null,
+  };
+  for (const match of result.matches) {
+    measurement.selfSize += match.selfSize;
+    measurement.edgeCount += match.edgeCount;
+    measurement.entryCount += match.entryCount;
+    measurement.retainedSize += match.retainedSize ?? 0;
+  }
+  return measurement;
 }
 
 /** Global names under which heapdrift's agent lives in the scenario's process. */

@@ -8,12 +8,20 @@ import {
   METRIC_KINDS,
   type MetricResult,
   SeriesTracker,
+  type StructureKeys,
   type VerdictOptions,
 } from '../growth/index.js';
 import type { HeapGraph } from '../snapshot/index.js';
 import { appendJsonLine, writeJsonAtomically } from './files.js';
 import { judgesAfterSnapshot } from './judging-schedule.js';
-import { measureGraph, measureSnapshot, type TrackMeasurement } from './measure-snapshot.js';
+import {
+  type GraphMeasurement,
+  measureGraph,
+  measureSnapshot,
+  recordMeasurement,
+  type SnapshotMeasurement,
+  type TrackMeasurement,
+} from './measure-snapshot.js';
 import {
   classEntries,
   findingEntries,
@@ -80,14 +88,44 @@ export class RecordKeeper {
     appendJsonLine(this.samplesFile, value);
   }
 
+  /** The tracker's structure keys, for measuring a snapshot elsewhere (`addMeasured`). */
+  get keys(): StructureKeys {
+    return this.#tracker.keys;
+  }
+
   /** Measures one snapshot (a file, or a graph already parsed), records its row and saves. */
   async add(snapshot: string | HeapGraph, place: SnapshotPlace, parseMs = 0): Promise<SnapshotAdded> {
-    const x = this.record.xUnit === 'iteration' ? (place.iteration ?? 0) : place.elapsedMs;
+    const x = this.#xOf(place);
     const args = [place.index, x, place.elapsedMs, this.#tracker, this.#tracks] as const;
     const measured =
       typeof snapshot === 'string'
         ? await measureSnapshot(snapshot, ...args)
         : { ...measureGraph(snapshot, ...args), parseMs };
+    return this.#addRow(measured, place);
+  }
+
+  /** Records a snapshot measured with `keys` elsewhere (whose new keys are in `keys` by now). */
+  addMeasured(measured: GraphMeasurement, place: SnapshotPlace, parseMs: number): SnapshotAdded {
+    const recorded = recordMeasurement(
+      measured,
+      place.index,
+      this.#xOf(place),
+      place.elapsedMs,
+      this.#tracker,
+    );
+    return this.#addRow({ ...recorded, parseMs }, place);
+  }
+
+  /** The query strings a measurement must cover, in the order `addMeasured` expects. */
+  get trackQueries(): readonly string[] {
+    return this.#tracks;
+  }
+
+  #xOf(place: SnapshotPlace): number {
+    return this.record.xUnit === 'iteration' ? (place.iteration ?? 0) : place.elapsedMs;
+  }
+
+  #addRow(measured: SnapshotMeasurement, place: SnapshotPlace): SnapshotAdded {
     for (const track of measured.tracks) this.#history.get(track.name)!.push(track);
     const row: SnapshotRow = {
       index: place.index,

@@ -24,7 +24,8 @@ const MINIMUM_COMPARED = 200;
 const SAMPLE_SIZE = 65_536;
 const HASH_RANGE = 2 ** 32;
 
-interface Identity {
+/** The sample of one snapshot's objects that the next one is compared with. */
+export interface SnapshotIdentity {
   layout: string;
   /** The sampled objects' ids, ascending, and their shapes. */
   ids: Float64Array;
@@ -35,12 +36,16 @@ interface Identity {
 }
 
 export class ProcessContinuity {
-  #previous: Identity | null = null;
+  #previous: SnapshotIdentity | null = null;
   #previousName = '';
 
   /** Why `graph` cannot be from the same process as the previous one checked, or null. */
   check(graph: HeapGraph, name: string): string | null {
-    const current = identityOf(graph);
+    return this.checkIdentity(snapshotIdentity(graph), name);
+  }
+
+  /** The same with the snapshot's identity taken elsewhere (`snapshotIdentity`). */
+  checkIdentity(current: SnapshotIdentity, name: string): string | null {
     const previous = this.#previous;
     this.#previous = current;
     const previousName = this.#previousName;
@@ -63,7 +68,7 @@ function sampleHash(id: number): number {
   return Math.imul(Math.floor(id / 2) % HASH_RANGE, 0x9e3779b1) >>> 0;
 }
 
-function identityOf(graph: HeapGraph): Identity {
+export function snapshotIdentity(graph: HeapGraph): SnapshotIdentity {
   const count = graph.nodeCount;
   const limit = count <= SAMPLE_SIZE ? HASH_RANGE : Math.floor((HASH_RANGE * SAMPLE_SIZE) / count);
   let kept = 0;
@@ -113,7 +118,10 @@ function shapeOf(graph: HeapGraph, ordinal: number): number {
   return graph.nodeSelfSize(ordinal) * 32 + type;
 }
 
-function compareIds(previous: Identity, current: Identity): { compared: number; mismatched: number } {
+function compareIds(
+  previous: SnapshotIdentity,
+  current: SnapshotIdentity,
+): { compared: number; mismatched: number } {
   let compared = 0;
   let mismatched = 0;
   for (let position = 0; position < current.ids.length; position++) {

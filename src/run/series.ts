@@ -1,21 +1,24 @@
 // `series`: growth verdicts over heap snapshots that already exist (written by
-// --heapsnapshot-signal, v8.writeHeapSnapshot, DevTools or `attach --keep-snapshots`). One
-// snapshot in memory at a time: read, measure into the run's tracker, drop. A damaged file is
+// --heapsnapshot-signal, v8.writeHeapSnapshot, DevTools or `attach --keep-snapshots`). Each
+// file is read and measured in a child process of its own, which exits after it: nothing of one
+// snapshot outlives it here, only its measurements go into the run's tracker. A damaged file is
 // skipped and recorded; snapshots of different processes are refused unless allowed.
 
 import { rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { UserError } from '../errors.js';
-import { readHeapSnapshot } from '../snapshot/index.js';
+import type { StructureMeasurements } from '../growth/index.js';
 import { safeName } from './matrix.js';
 import { newRecord, recordDirectory } from './new-record.js';
 import { RecordKeeper } from './record-keeper.js';
 import { releaseMemory } from './release-memory.js';
 import type { RunRecord, SeriesSource } from './result.js';
 import type { RunEvent } from './run-scenario.js';
+import { SnapshotChildren } from './series-children.js';
+import { measureSeriesFile, type SeriesJob } from './series-file.js';
 import { listSeriesFiles, type SeriesFile, type SeriesOrder } from './series-files.js';
 import { ProcessContinuity } from './series-process.js';
-import { snapshotRuntime } from './snapshot-runtime.js';
+import type { SnapshotRuntime } from './snapshot-runtime.js';
 
 export interface SeriesOptions {
   /** Snapshot files and directories holding them. */
@@ -61,46 +64,47 @@ export async function runSeries(options: SeriesOptions): Promise<RunRecord> {
   const { signal } = options;
   if (signal?.aborted) interrupted();
   else signal?.addEventListener('abort', interrupted, { once: true });
+  const children = inChildren() ? new SnapshotChildren({ signal }) : null;
   try {
     for (const [position, entry] of files.entries()) {
       if (signal?.aborted) break;
       const listed = source.files[position]!;
-      const started = performance.now();
-      // The previous snapshot's graph and analysis are garbage now: free them before this
-      // file's arrays are allocated, so the two never share the peak.
+      // The previous snapshot's measurements (or in-process its graph and analysis) are
+      // garbage now: free them before this file's arrive, so the two never share the peak.
       if (position > 0) releaseMemory();
-      let graph: Awaited<ReturnType<typeof readHeapSnapshot>>;
-      try {
-        graph = await readHeapSnapshot(entry.file);
-      } catch (error) {
-        listed.skipped = describeFailure(error, entry.file);
+      const job = {
+        file: entry.file,
+        tracks: [...keeper.trackQueries],
+        runtime: record.runtime.v8Version === null,
+      };
+      const answer = children
+        ? await measureInChild(children, keeper, job)
+        : await measureSeriesFile(job.file, keeper.keys, job.tracks, job.runtime, signal);
+      // The record is final already: the snapshot read meanwhile is not measured.
+      if (answer.type === 'aborted' || signal?.aborted) break;
+      if (answer.type !== 'measured') {
+        listed.skipped =
+          answer.type === 'unreadable' ? withoutFileName(answer.message, entry.file) : answer.message;
         options.onEvent?.({ type: 'warning', message: `skipped ${entry.file}: ${listed.skipped}` });
         keeper.write();
         continue;
       }
-      // The record is final already: the snapshot read meanwhile is not measured.
-      if (signal?.aborted) break;
-      const parseMs = performance.now() - started;
-      // The parser's garbage (read buffers, growth buffers) goes before the analysis allocates
-      // its arrays. Measured on 20 × 93 MiB: peak RSS 378 and 380 MiB against 402 and 408
-      // without it, CPU 48 s either way.
-      releaseMemory();
-      const mixed = continuity.check(graph, basename(entry.file));
+      const mixed = continuity.checkIdentity(answer.identity, basename(entry.file));
       if (mixed) {
         if (!options.allowMixed) throw mixedError(mixed);
         source.mixed ??= mixed;
       }
-      if (record.runtime.v8Version === null) describeRuntime(record, graph);
-      const added = await keeper.add(
-        graph,
+      if (answer.runtime) describeRuntime(record, answer.runtime);
+      const added = keeper.addMeasured(
+        answer.measurement,
         {
           index: record.snapshots.length,
           iteration: null,
           elapsedMs: entry.time - firstTime,
-          heapUsed: graph.totalSelfSize,
+          heapUsed: answer.measurement.totalSelfSize,
           captureMs: 0,
         },
-        parseMs,
+        answer.parseMs,
       );
       listed.judged = true;
       keeper.write();
@@ -116,6 +120,7 @@ export async function runSeries(options: SeriesOptions): Promise<RunRecord> {
     if (error instanceof UserError) rmSync(record.directory, { recursive: true, force: true });
     throw error;
   } finally {
+    children?.close();
     signal?.removeEventListener('abort', interrupted);
   }
   if (signal?.aborted) return record;
@@ -166,14 +171,48 @@ function mixedError(reason: string): UserError {
   );
 }
 
-function describeRuntime(record: RunRecord, graph: Parameters<typeof snapshotRuntime>[0]): void {
-  const runtime = snapshotRuntime(graph);
-  if (!runtime) return;
+function describeRuntime(record: RunRecord, runtime: SnapshotRuntime): void {
   record.runtime.v8Version = runtime.v8Version;
   if (runtime.nodeVersion) record.runtime.version = runtime.nodeVersion;
 }
 
-function describeFailure(error: unknown, file: string): string {
-  const message = error instanceof Error ? error.message : String(error);
+/** Each file in a child of its own, or (`HEAPDRIFT_SERIES_CHILDREN=off`, kept to compare records and memory) in this process. */
+function inChildren(): boolean {
+  return process.env.HEAPDRIFT_SERIES_CHILDREN !== 'off';
+}
+
+/** In a child, with a trie of its own: its keys are mapped to the series' ids, the measurements with them. */
+async function measureInChild(children: SnapshotChildren, keeper: RecordKeeper, job: SeriesJob) {
+  const answer = await children.measure(job);
+  if (answer.type !== 'measured') return answer;
+  const ids = keeper.keys.adopt(answer.keys);
+  return {
+    ...answer,
+    measurement: {
+      ...answer.measurement,
+      structures: byIds(answer.measurement.structures, ids, keeper.keys.size),
+    },
+  };
+}
+
+/** Measurements by another trie's key ids, moved to the ids `ids` gives them in a trie of `keyCount` keys. */
+function byIds(structures: StructureMeasurements, ids: Int32Array, keyCount: number): StructureMeasurements {
+  const moved = (values: Float64Array) => {
+    const result = new Float64Array(keyCount);
+    for (let key = 0; key < values.length; key++) result[ids[key]!] = values[key]!;
+    return result;
+  };
+  return {
+    keyCount,
+    count: moved(structures.count),
+    selfSize: moved(structures.selfSize),
+    edgeCount: moved(structures.edgeCount),
+    retainedSize: structures.retainedSize && moved(structures.retainedSize),
+    nodeKeys: structures.nodeKeys,
+  };
+}
+
+/** The reader's message names the file; the record names it already. */
+function withoutFileName(message: string, file: string): string {
   return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
 }

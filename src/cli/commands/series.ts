@@ -47,14 +47,15 @@ export function registerSeries(program: Command): void {
     .addHelpText(
       'after',
       `
-Snapshots are read one at a time (memory of about one snapshot), ordered by the time in
-Node's file names (Heap.<date>.<time>.<pid>.<tid>.<seq>.heapsnapshot) or by modification
-time; the x-axis is time. A damaged file is skipped and named in the record. Snapshots of
-different processes are refused unless --allow-mixed.
+Each snapshot is read and measured in a child process of its own (memory of about one
+snapshot, whatever the number of files), ordered by the time in Node's file names
+(Heap.<date>.<time>.<pid>.<tid>.<seq>.heapsnapshot) or by modification time; the x-axis is
+time. A damaged file, or one whose child dies (e.g. out of memory), is skipped and named in
+the record. Snapshots of different processes are refused unless --allow-mixed.
 
-Ctrl-C stops after the snapshot being read (not measured): run.json is saved with what
-was judged so far and the verdict "incomplete"; a second Ctrl-C leaves at once (exit 130)
-with run.json as already saved.
+Ctrl-C stops at once (the snapshot being measured is dropped, its child killed): run.json
+is saved with what was judged so far and the verdict "incomplete"; a second Ctrl-C leaves
+at once (exit 130) with run.json as already saved.
 
 Exit codes: 0 no leak, 1 leak found, 2 usage error, or no verdict reached (interrupted).`,
     )
