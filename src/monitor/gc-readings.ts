@@ -1,11 +1,14 @@
 // Exact heap readings after each garbage collection, from V8's GC profiler (v8.GCProfiler,
-// Node 18.15+): used heap right after every collection and after every mark-compact. A
+// Node 18.15+): used heap right after every collection and after every mark-compact, and the
+// collections counted by kind (the profiler records every one, so no PerformanceObserver is
+// needed: a second GC hook measurably added CPU in a loaded service). A
 // PerformanceObserver callback runs later, once the service has allocated again (MBs under
 // load), so its readings would include fresh garbage. The profiler keeps a JSON record per
 // collection until stopped, so it is swapped at least every second (`drain`) and only the
 // interval's floor and last major reading are kept.
 
 import { GCProfiler } from 'node:v8';
+import { emptyGcCounts, type GcCounts } from './gc-watch.js';
 
 export interface IntervalReadings {
   /** Collections the profiler saw in the interval. */
@@ -18,13 +21,27 @@ export interface IntervalReadings {
 
 interface ProfiledCollection {
   gcType: string;
+  /** The pause, in microseconds. */
+  cost: number;
   afterGC: { heapStatistics: { usedHeapSize: number } };
 }
+
+/** The profiler's `gcType` names (Node's node_v8.cc) by the counts' kinds; others count in `total` only. */
+const KIND_OF_TYPE: Readonly<Record<string, 'minor' | 'major' | 'incremental' | 'weakCallbacks'>> = {
+  Scavenge: 'minor',
+  MinorMarkSweep: 'minor',
+  MinorMarkCompact: 'minor',
+  MarkSweepCompact: 'major',
+  IncrementalMarking: 'incremental',
+  ProcessWeakCallbacks: 'weakCallbacks',
+};
 
 /** The profiler is swapped at least this often, so the records it holds stay few. */
 export const DRAIN_INTERVAL_MS = 1000;
 
 export class GcReadings {
+  /** Every collection profiled since the start, by kind, with the pauses' sum. */
+  readonly counts: GcCounts = emptyGcCounts();
   #profiler = new GCProfiler();
   #pending: IntervalReadings = { collections: 0, floor: undefined, afterMajor: undefined };
 
@@ -34,11 +51,21 @@ export class GcReadings {
 
   /** Folds the collections profiled so far into the interval's readings. */
   drain(): void {
-    const data = this.#profiler.stop() as unknown as { statistics?: ProfiledCollection[] } | undefined;
+    // Stopped and restarted before the records are read, so no collection falls between.
+    const records = profiledCollections(this.#profiler);
     this.#profiler = new GCProfiler();
     this.#profiler.start();
+    this.#fold(records);
+  }
+
+  #fold(records: readonly ProfiledCollection[]): void {
     const pending = this.#pending;
-    for (const collection of data?.statistics ?? []) {
+    const counts = this.counts;
+    for (const collection of records) {
+      const kind = KIND_OF_TYPE[collection.gcType];
+      if (kind) counts[kind]++;
+      counts.total++;
+      counts.pauseMs += collection.cost / 1000;
       const used = collection.afterGC.heapStatistics.usedHeapSize;
       pending.collections++;
       pending.floor = pending.floor === undefined ? used : Math.min(pending.floor, used);
@@ -54,7 +81,13 @@ export class GcReadings {
     return readings;
   }
 
+  /** Stops profiling; the counts keep the collections seen up to here. */
   stop(): void {
-    this.#profiler.stop();
+    this.#fold(profiledCollections(this.#profiler));
   }
+}
+
+function profiledCollections(profiler: GCProfiler): readonly ProfiledCollection[] {
+  const data = profiler.stop() as unknown as { statistics?: ProfiledCollection[] } | undefined;
+  return data?.statistics ?? [];
 }
