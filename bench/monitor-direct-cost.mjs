@@ -1,7 +1,8 @@
 // Child of the monitor-overhead benchmark: the monitor's direct CPU costs, each measured with
 // enough repetitions to resolve it (process CPU time, this process pinned to one CPU by the
 // parent): the cost per garbage collection of what the monitor hooks into GC (PerformanceObserver
-// `gc` entries, v8.GCProfiler, both as the monitor runs them), from an allocation workload run in
+// `gc` entries, for comparison: the monitor no longer uses them; v8.GCProfiler as the monitor
+// runs it), from an allocation workload run in
 // alternation with and without them; one drain of the GC profiler; one interval's work.
 // Prints JSON lines: {kind:'gc-round',…} per round, then {kind:'drain',…} and {kind:'tick',…}.
 //   node --expose-gc bench/monitor-direct-cost.mjs <cycles> <chunks of 10 collections per round>
@@ -61,14 +62,6 @@ const VARIANTS = {
       const { collections } = readings.take();
       readings.stop();
       return collections;
-    };
-  },
-  both: () => {
-    const stopObserver = VARIANTS.observer();
-    const stopProfiler = VARIANTS.profiler();
-    return () => {
-      stopObserver();
-      return stopProfiler();
     };
   },
   monitor: () => {

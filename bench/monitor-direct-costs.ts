@@ -15,7 +15,7 @@ const CHUNKS = 50;
 export interface DirectCosts {
   cycles: number;
   chunks: number;
-  /** Added CPU µs per collection by variant (observer, profiler, both, monitor). */
+  /** Added CPU µs per collection by variant (observer, profiler, monitor). */
   perGc: Record<string, MeanInterval>;
   gcsPerRound: Record<string, number>;
   drainMicroseconds: number;
@@ -47,7 +47,7 @@ export async function measureDirectCosts(cycles: number, cpu: number | null): Pr
   );
   const perGc: Record<string, MeanInterval> = {};
   const gcsPerRound: Record<string, number> = {};
-  for (const variant of ['observer', 'profiler', 'both', 'monitor']) {
+  for (const variant of ['observer', 'profiler', 'monitor']) {
     const own = rounds.filter((r) => r.variant === variant && r.gcs);
     perGc[variant] = meanInterval(own.map((r) => (r.cpuMicroseconds - offByCycle.get(r.cycle)!) / r.gcs!));
     gcsPerRound[variant] = own.reduce((sum, r) => sum + r.gcs!, 0) / own.length;

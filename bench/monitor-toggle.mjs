@@ -1,10 +1,12 @@
 // Preloaded into the example service by the monitor-overhead benchmark (`--import`): turns the
 // monitor on and off inside ONE service process on IPC messages from the benchmark, and reports
-// each round's CPU time (process.cpuUsage), requests served and how often other processes
-// preempted it (involuntary context switches), so rounds compare the same process.
+// each round's CPU time (process.cpuUsage; and of it, the threads other than the main one:
+// GC helpers, libuv), requests served and how often other processes preempted it
+// (involuntary context switches).
 // Not part of the example: the service stays as a user would run it (here with MONITOR=off).
 
 import { subscribe } from 'node:diagnostics_channel';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { startMonitor } from 'heapdrift/monitor';
 
@@ -17,9 +19,41 @@ subscribe('http.server.request.start', () => {
 /** The round in progress: its start readings and its monitor, if on. */
 let round = null;
 
+/**
+ * CPU nanoseconds of this process's threads other than the main one (schedstat's first field).
+ * Exact for them: the reading thread is the main one, and with the service pinned to one CPU
+ * none of the others is running while it reads. The main thread's share is process CPU − this.
+ */
+function otherThreadsNanoseconds() {
+  let sum = 0;
+  let threads = [];
+  try {
+    threads = readdirSync('/proc/self/task');
+  } catch {
+    return 0; // not Linux: the split is not available
+  }
+  for (const tid of threads) {
+    if (tid === String(process.pid)) continue;
+    try {
+      sum += Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
+    } catch {
+      // A thread that ended between the listing and the read.
+    }
+  }
+  return sum;
+}
+
 function begin(message) {
+  const others = otherThreadsNanoseconds();
   const cpu = process.cpuUsage();
-  round = { cpu, usage: process.resourceUsage(), requests, started: performance.now(), monitor: null };
+  round = {
+    cpu,
+    others,
+    usage: process.resourceUsage(),
+    requests,
+    started: performance.now(),
+    monitor: null,
+  };
   // Its warm-up off, so its rules run on every interval as after a real service's warm-up.
   if (message.monitor) round.monitor = startMonitor({ intervalMs: message.intervalMs, warmupMs: 0 });
   process.send({ type: 'begun' });
@@ -27,16 +61,18 @@ function begin(message) {
 
 async function end() {
   const used = process.cpuUsage(round.cpu);
+  const others = otherThreadsNanoseconds();
   const usage = process.resourceUsage();
   const elapsedMs = performance.now() - round.started;
   const served = requests - round.requests;
-  const { monitor, usage: before } = round;
+  const { monitor, usage: before, others: othersBefore } = round;
   round = null;
   const status = monitor?.status();
   await monitor?.stop();
   process.send({
     type: 'ended',
     cpuMicroseconds: used.user + used.system,
+    otherThreadsMicroseconds: (others - othersBefore) / 1000,
     elapsedMs,
     requests: served,
     gcs: status?.gc.total ?? null,

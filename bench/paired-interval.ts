@@ -1,7 +1,6 @@
 // A paired comparison for the benchmarks: the mean of per-pair percent differences with a 95 %
-// Student t confidence interval (t quantiles from a standard table), and whether the whole
-// interval lies inside a ± target. Pairs ran back to back in one process, so most of the
-// machine's drift cancels within a pair.
+// Student t confidence interval (t quantiles from a standard table), and whether the interval's
+// worse end lies inside a target.
 
 /** Two-sided 95 % quantiles of Student's t (0.975) by degrees of freedom, from the standard table. */
 const T_975: Record<number, number> = {
@@ -67,14 +66,16 @@ export function meanInterval(values: number[]): MeanInterval {
   return { n, mean, sd, low: mean - half, high: mean + half };
 }
 
-/** Per-pair percent change of `on` against `off` (same index = same pair), with its 95 % t interval. */
-export function pairedPercentChange(on: number[], off: number[]): MeanInterval {
-  return meanInterval(on.map((value, index) => ((value - off[index]!) / off[index]!) * 100));
-}
-
-/** The target is met only when the whole interval lies inside ±target. */
-export function insideTarget(interval: MeanInterval, targetPercent: number): boolean {
-  return interval.low > -targetPercent && interval.high < targetPercent;
+/**
+ * The target is met only when the interval's worse end lies inside it: a cost (CPU) must stay
+ * below +target, a rate (throughput) above −target; a change the other way is no harm.
+ */
+export function withinTarget(
+  interval: MeanInterval,
+  targetPercent: number,
+  worse: 'higher' | 'lower',
+): boolean {
+  return worse === 'higher' ? interval.high < targetPercent : interval.low > -targetPercent;
 }
 
 export function formatInterval(interval: MeanInterval, digits = 2, unit = ' %'): string {

@@ -11,6 +11,8 @@ const togglePath = fileURLToPath(new URL('../../bench/monitor-toggle.mjs', impor
 /** One round's readings from inside the service. */
 export interface RoundReading {
   cpuMicroseconds: number;
+  /** Of it, the threads other than the main one (GC helpers, libuv); Linux only, else 0. */
+  otherThreadsMicroseconds: number;
   elapsedMs: number;
   requests: number;
   /** Collections the monitor counted (null when it was off). */
@@ -120,6 +122,8 @@ export interface LoadOptions {
   /** Requests in flight per connection when saturating. */
   depth: number;
   durationMs: number;
+  /** Path and query requested (default `/work`). */
+  path?: string;
 }
 
 /** Loopback load on the service's /work (bench/pipelined-load.mjs), pinned; stopped by the caller. */
@@ -131,7 +135,7 @@ export function startLoad(
   const argv = [
     pipelinedLoadPath,
     String(service.port),
-    '/work',
+    options.path ?? '/work',
     String(options.concurrency),
     String(options.depth),
     String(options.durationMs),

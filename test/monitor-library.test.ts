@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -18,6 +19,7 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { UserError } from '../src/errors.js';
+import { GcReadings } from '../src/monitor/gc-readings.js';
 import {
   BoundedSeries,
   DEFAULT_RULE_SETTINGS,
@@ -32,6 +34,72 @@ import { SnapshotTaker } from '../src/monitor/snapshot-taker.js';
 import { repositoryRoot } from './helpers/monitor-service.js';
 
 const MIB = 1024 * 1024;
+
+describe('monitor GC counts', () => {
+  it('counts every collection by kind, as a PerformanceObserver sees the same ones', async () => {
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as (options?: { type: string }) => void;
+    const observed = { minor: 0, major: 0, total: 0 };
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const kind = (entry as unknown as { detail: { kind: number } }).detail.kind;
+        observed.total++;
+        if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) observed.major++;
+        if (kind === constants.NODE_PERFORMANCE_GC_MINOR) observed.minor++;
+      }
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    const monitor = startMonitor({ intervalMs: 60_000, warmupMs: 0 });
+    // Real collections of both kinds: forced ones, and scavenges that garbage brings about.
+    let keep: unknown[] = [];
+    for (let round = 0; round < 30; round++) {
+      keep = Array.from({ length: 50_000 }, (_, index) => ({ index, round }));
+      if (round % 10 === 0) collect();
+      if (round % 3 === 0) collect({ type: 'minor' });
+    }
+    assert.ok(keep.length > 0);
+    await monitor.stop();
+    // The observer's entries arrive after the collections: wait for them before disconnecting.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    observer.disconnect();
+    const counts = monitor.status().gc;
+    assert.ok(observed.major >= 3 && observed.minor >= 10, JSON.stringify(observed));
+    assert.equal(counts.major, observed.major);
+    assert.equal(counts.minor, observed.minor);
+    assert.equal(counts.total, observed.total);
+    assert.ok(counts.pauseMs > 0);
+  });
+});
+
+describe('monitor GC profiler swaps', () => {
+  // A stopped v8.GCProfiler keeps its GC callbacks until V8 collects it: without the wait,
+  // every swap would add a hook that runs on every collection until the next mark-compact.
+  it('starts no new profiler while the stopped one is still hooked, and loses no collection', async () => {
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as (options?: { type: string }) => void;
+    const minors = (count: number) => {
+      for (let index = 0; index < count; index++) collect({ type: 'minor' });
+    };
+    const readings = new GcReadings();
+    minors(3); // the running profiler's object is old now: only a mark-compact frees it
+    readings.drain();
+    assert.equal(readings.profilersStarted, 2);
+    minors(3);
+    await new Promise((resolve) => setImmediate(resolve));
+    readings.drain(); // the stopped one is still there, hooked: no swap
+    readings.drain();
+    assert.equal(readings.profilersStarted, 2);
+    collect(); // a mark-compact frees it
+    for (let wait = 0; wait < 100 && readings.profilersStarted === 2; wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      readings.drain();
+    }
+    assert.equal(readings.profilersStarted, 3);
+    readings.stop();
+    assert.ok(readings.counts.minor >= 6, JSON.stringify(readings.counts));
+    assert.ok(readings.counts.major >= 1, JSON.stringify(readings.counts));
+  });
+});
 
 describe('monitor OpenTelemetry exporter', () => {
   it('exports the gauges and the GC counter through the SDK in-memory exporter', async () => {

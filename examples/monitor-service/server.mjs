@@ -45,13 +45,13 @@ if (monitor) {
   monitor.on('warning', (event) => log('warning', event));
 }
 
-function makeItems(id) {
-  return Array.from({ length: 100 }, (_, index) => ({ index, label: `item-${id}-${index}` }));
+function makeItems(id, count) {
+  return Array.from({ length: count }, (_, index) => ({ index, label: `item-${id}-${index}` }));
 }
 
-/** Some honest work per request: build, serialize and drop an object graph. */
-function work(id) {
-  const items = makeItems(id);
+/** Some honest work per request: build, serialize and drop an object graph (`items` long). */
+function work(id, count) {
+  const items = makeItems(id, count);
   recent[id % RECENT] = items;
   if (leaking) sessions.push(new LeakedSession(id));
   return JSON.stringify({ id, count: items.length, sum: items.reduce((sum, item) => sum + item.index, 0) });
@@ -62,7 +62,9 @@ const server = createServer(async (request, response) => {
   if (url.pathname === '/work') {
     requests++;
     response.setHeader('content-type', 'application/json');
-    response.end(work(requests));
+    // `?items=` makes each request heavier (the overhead benchmark's saturation phase uses it).
+    const count = Math.min(Number(url.searchParams.get('items')) || 100, 10_000);
+    response.end(work(requests, count));
   } else if (url.pathname === '/metrics') {
     response.setHeader('content-type', registry.contentType);
     response.end(await registry.metrics());

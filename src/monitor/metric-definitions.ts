@@ -125,7 +125,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     prometheusName: 'gc_total',
     otelName: 'heapdrift.gc.count',
     unit: '{collection}',
-    help: 'Garbage collections by kind, every entry of each PerformanceObserver batch counted',
+    help: 'Garbage collections by kind, every one counted (V8 GC profiler records)',
     kind: 'counter',
     labelNames: ['kind'],
     read: (status) => [

@@ -1,5 +1,5 @@
-// The in-process monitor: counts garbage collections (every entry of each GC batch), reads
-// the heap right after each of them (V8's GC profiler) and on an interval, keeps the heap's
+// The in-process monitor: counts garbage collections and reads the heap right after each of
+// them (V8's GC profiler, one hook for both) and on an interval, keeps the heap's
 // floor per interval and the readings after major GCs in bounded series, judges them with the online rules, and emits
 // `leak-suspected` / `leak-cleared` once the verdict has held for a few evaluations.
 // Never keeps the process alive; never throws into the service.
@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { BoundedSeries } from './bounded-series.js';
 import { DRAIN_INTERVAL_MS, GcReadings } from './gc-readings.js';
-import { type GcCounts, GcWatch } from './gc-watch.js';
+import type { GcCounts } from './gc-watch.js';
 import { type MonitorOptions, type ResolvedMonitorOptions, resolveMonitorOptions } from './options.js';
 import {
   decideOnline,
@@ -75,7 +75,6 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
   /** Readings right after major GCs. */
   readonly #major: BoundedSeries;
   readonly #readings = new GcReadings();
-  readonly #gc: GcWatch;
   readonly #timer: NodeJS.Timeout;
   readonly #drainTimer: NodeJS.Timeout | null;
   readonly #snapshots: SnapshotTaker | null;
@@ -103,7 +102,6 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
     this.#snapshots = this.options.snapshots
       ? new SnapshotTaker(this.options.snapshots, (event) => this.emit('snapshot', event))
       : null;
-    this.#gc = new GcWatch();
     this.#timer = setInterval(() => this.#tick(), this.options.intervalMs);
     this.#timer.unref();
     this.#drainTimer =
@@ -115,6 +113,8 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
   }
 
   status(): MonitorStatus {
+    // The counts are folded in on each drain (every second): bring them up to date.
+    if (!this.#stopped) this.#readings.drain();
     const uptimeMs = this.#now();
     return {
       ...this.#leakEvent(),
@@ -124,7 +124,7 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
       uptimeMs,
       intervalMs: this.options.intervalMs,
       lastSample: this.#lastSample,
-      gc: { ...this.#gc.counts },
+      gc: { ...this.#readings.counts },
       evaluations: this.#evaluations,
       seriesBytes: this.#floor.footprintBytes + this.#major.footprintBytes,
       snapshots: this.#snapshots?.status() ?? null,
@@ -137,7 +137,6 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
     this.#stopped = true;
     clearInterval(this.#timer);
     if (this.#drainTimer) clearInterval(this.#drainTimer);
-    this.#gc.stop();
     this.#readings.stop();
     await this.#snapshots?.stop();
   }
