@@ -54,9 +54,9 @@ const VARIANTS = {
     };
   },
   profiler: () => {
-    // As the monitor runs it: drained every second.
+    // As the monitor runs it: swapped once per interval (10 s, the default).
     const readings = new GcReadings();
-    const timer = setInterval(() => readings.drain(), 1000);
+    const timer = setInterval(() => readings.drain(), 10_000);
     return () => {
       clearInterval(timer);
       const { collections } = readings.take();

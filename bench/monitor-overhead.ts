@@ -229,8 +229,7 @@ function gcRate(phase: Phase): number {
 function expectedPercent(phase: Phase, direct: DirectCosts): number {
   const monitorPerSecond =
     direct.perGc.monitor.mean * gcRate(phase) +
-    direct.drainMicroseconds +
-    direct.tick.mean / (INTERVAL_MS / 1000);
+    (direct.drainMicroseconds + direct.tick.mean) / (INTERVAL_MS / 1000);
   return (monitorPerSecond / sideMean(phase, false, cpuPerSecond)) * 100;
 }
 
@@ -306,10 +305,10 @@ function directLines(direct: DirectCosts): string[] {
     '| hooks | added CPU per collection, mean [95 % CI] | collections per round |',
     '| --- | --- | --- |',
     row('observer', 'PerformanceObserver `gc` (GcWatch; for comparison: the monitor no longer uses it)'),
-    row('profiler', 'v8.GCProfiler, drained every second (GcReadings)'),
+    row('profiler', 'v8.GCProfiler, swapped every 10 s (GcReadings)'),
     row('monitor', 'the whole monitor (startMonitor, 10 s interval)'),
     '',
-    `One drain of the GC profiler (stop, fold, new profiler, start; once a second): ${direct.drainMicroseconds.toFixed(1)} µs. One interval's work (a memory sample, the profiler's readings, the rules on full series of 120 points): ${formatInterval(direct.tick, 0, ' µs')} (${direct.tick.n} batches of 50).`,
+    `One swap of the GC profiler (stop, fold, new profiler, start; once per interval): ${direct.drainMicroseconds.toFixed(1)} µs. One interval's work (a memory sample, the profiler's readings, the rules on full series of 120 points): ${formatInterval(direct.tick, 0, ' µs')} (${direct.tick.n} batches of 50).`,
   ];
 }
 
@@ -363,7 +362,7 @@ async function main(): Promise<void> {
     '',
     `TWO processes of the example service (examples/monitor-service/server.mjs, MONITOR=off), both pinned to one CPU, each with bench/monitor-toggle.mjs preloaded: on IPC messages from this benchmark each starts the monitor (${INTERVAL_MS / 1000} s interval, the default; no warm-up, so its rules run on every interval; no Prometheus collector) or leaves it off, and reads its own CPU time (process.cpuUsage; the threads other than the main one from /proc schedstat) and requests served (diagnostics_channel \`http.server.request.start\`) over the round. Every round runs both twins over the same ${settings.roundMs / 1000} s (${intervalsPerRound(settings)}), the monitor on in one of them; a pair is two rounds, the monitor in each twin once, which twin first drawn at random; ${settings.pairs} pairs per phase after a ${settings.warmMs / 1000} s warm-up (the monitor in one twin, then the other, then neither; not recorded). Load over loopback from bench/pipelined-load.mjs, one load process per twin (pipelined HTTP/1.1 on ${settings.concurrency} keep-alive connections), through all the phase's rounds: a fixed ${settings.rate} requests/s to each twin, sent every 10 ms without catching up a backlog (CPU per request), then saturation with ${settings.depth} requests in flight per connection (throughput: the twins share their CPU, so each one's requests/s follows its CPU per request).`,
     '',
-    `Change = mean over pairs of the pair's change, on against off: exp of the mean of its two rounds' log(on ÷ off), minus 1; with its 95 % Student t interval (n − 1 degrees of freedom). The < ${TARGET_PERCENT} % target is **met** only when the interval's worse end lies inside it: CPU per request below +${TARGET_PERCENT} %, throughput above −${TARGET_PERCENT} %. "Expected" is the overhead the direct costs below predict for the phase (per-collection cost × the collections per second the monitor counted + one profiler drain a second + one interval's work per ${INTERVAL_MS / 1000} s, over the service's CPU per second without the monitor).`,
+    `Change = mean over pairs of the pair's change, on against off: exp of the mean of its two rounds' log(on ÷ off), minus 1; with its 95 % Student t interval (n − 1 degrees of freedom). The < ${TARGET_PERCENT} % target is **met** only when the interval's worse end lies inside it: CPU per request below +${TARGET_PERCENT} %, throughput above −${TARGET_PERCENT} %. "Expected" is the overhead the direct costs below predict for the phase (per-collection cost × the collections per second the monitor counted + one interval's work per ${INTERVAL_MS / 1000} s, over the service's CPU per second without the monitor).`,
     '',
     '| measure | monitor off (mean) | monitor on (mean) | paired change, mean [95 % CI] | sd of pair changes | pairs | expected from direct costs | < 1 % target |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',

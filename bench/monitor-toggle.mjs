@@ -67,8 +67,10 @@ async function end() {
   const served = requests - round.requests;
   const { monitor, usage: before, others: othersBefore } = round;
   round = null;
-  const status = monitor?.status();
+  // Stopped first: the monitor folds the GC profiler's records into its counts at each interval
+  // and at stop, and a round is shorter than an interval.
   await monitor?.stop();
+  const status = monitor?.status();
   process.send({
     type: 'ended',
     cpuMicroseconds: used.user + used.system,

@@ -19,7 +19,6 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { UserError } from '../src/errors.js';
-import { GcReadings } from '../src/monitor/gc-readings.js';
 import {
   BoundedSeries,
   DEFAULT_RULE_SETTINGS,
@@ -68,36 +67,6 @@ describe('monitor GC counts', () => {
     assert.equal(counts.minor, observed.minor);
     assert.equal(counts.total, observed.total);
     assert.ok(counts.pauseMs > 0);
-  });
-});
-
-describe('monitor GC profiler swaps', () => {
-  // A stopped v8.GCProfiler keeps its GC callbacks until V8 collects it: without the wait,
-  // every swap would add a hook that runs on every collection until the next mark-compact.
-  it('starts no new profiler while the stopped one is still hooked, and loses no collection', async () => {
-    setFlagsFromString('--expose-gc');
-    const collect = runInNewContext('gc') as (options?: { type: string }) => void;
-    const minors = (count: number) => {
-      for (let index = 0; index < count; index++) collect({ type: 'minor' });
-    };
-    const readings = new GcReadings();
-    minors(3); // the running profiler's object is old now: only a mark-compact frees it
-    readings.drain();
-    assert.equal(readings.profilersStarted, 2);
-    minors(3);
-    await new Promise((resolve) => setImmediate(resolve));
-    readings.drain(); // the stopped one is still there, hooked: no swap
-    readings.drain();
-    assert.equal(readings.profilersStarted, 2);
-    collect(); // a mark-compact frees it
-    for (let wait = 0; wait < 100 && readings.profilersStarted === 2; wait++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      readings.drain();
-    }
-    assert.equal(readings.profilersStarted, 3);
-    readings.stop();
-    assert.ok(readings.counts.minor >= 6, JSON.stringify(readings.counts));
-    assert.ok(readings.counts.major >= 1, JSON.stringify(readings.counts));
   });
 });
 

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { BoundedSeries } from './bounded-series.js';
-import { DRAIN_INTERVAL_MS, GcReadings } from './gc-readings.js';
+import { GcReadings } from './gc-readings.js';
 import type { GcCounts } from './gc-watch.js';
 import { type MonitorOptions, type ResolvedMonitorOptions, resolveMonitorOptions } from './options.js';
 import {
@@ -51,6 +51,7 @@ export interface MonitorStatus extends LeakEvent {
   uptimeMs: number;
   intervalMs: number;
   lastSample: MemorySample | null;
+  /** Collections counted up to the last interval (or the stop). */
   gc: GcCounts;
   /** Evaluations of the rules so far. */
   evaluations: number;
@@ -76,7 +77,6 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
   readonly #major: BoundedSeries;
   readonly #readings = new GcReadings();
   readonly #timer: NodeJS.Timeout;
-  readonly #drainTimer: NodeJS.Timeout | null;
   readonly #snapshots: SnapshotTaker | null;
   #lastSample: MemorySample | null = null;
   #lastAfterGc: number | null = null;
@@ -104,17 +104,10 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
       : null;
     this.#timer = setInterval(() => this.#tick(), this.options.intervalMs);
     this.#timer.unref();
-    this.#drainTimer =
-      this.options.intervalMs > DRAIN_INTERVAL_MS
-        ? setInterval(() => this.#readings.drain(), DRAIN_INTERVAL_MS)
-        : null;
-    this.#drainTimer?.unref();
     this.#lastSample = readMemorySample(0);
   }
 
   status(): MonitorStatus {
-    // The counts are folded in on each drain (every second): bring them up to date.
-    if (!this.#stopped) this.#readings.drain();
     const uptimeMs = this.#now();
     return {
       ...this.#leakEvent(),
@@ -136,7 +129,6 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#timer);
-    if (this.#drainTimer) clearInterval(this.#drainTimer);
     this.#readings.stop();
     await this.#snapshots?.stop();
   }
