@@ -3,8 +3,6 @@
 // killed in the middle of a file costs that file only, named in one line.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import {
   copyFileSync,
   mkdtempSync,
@@ -20,9 +18,8 @@ import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunRecord, SeriesSource } from '../src/run/index.js';
 import { nodeBinary } from './helpers/node-binaries.js';
-import { snapshotFiles, writtenSeries } from './helpers/watched-service.js';
+import { heapdrift, snapshotFiles, writtenSeries } from './helpers/watched-service.js';
 
-const cli = new URL('../src/cli/main.js', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'heapdrift-series-children-'));
 
 interface SeriesRun {
@@ -43,25 +40,14 @@ async function series(
   whileRunning?: (pid: number) => Promise<void>,
 ): Promise<SeriesRun> {
   const runsDir = mkdtempSync(join(scratch, `runs-${mode}-`));
-  const child = spawn(process.execPath, [cli, 'series', dir, '--json', '--runs-dir', runsDir, ...flags], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HEAPDRIFT_SERIES_CHILDREN: mode },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const watching = whileRunning?.(child.pid!);
-  const [status] = await once(child, 'close');
-  await watching;
+  const { status, stdout, stderr } = await heapdrift(
+    ['series', dir, '--json', '--runs-dir', runsDir, ...flags],
+    { env: { ...process.env, HEAPDRIFT_SERIES_CHILDREN: mode }, whileRunning },
+  );
   const entries = readdirSync(runsDir);
   assert.equal(entries.length, 1, stderr);
   const record = JSON.parse(readFileSync(join(runsDir, entries[0]!, 'run.json'), 'utf8')) as RunRecord;
-  return { status: status as number | null, stdout, stderr, record };
+  return { status, stdout, stderr, record };
 }
 
 /** A record without what differs from run to run: times, durations, where it was saved (id, directory, command). */

@@ -82,12 +82,16 @@ export function startService(
   return { child, stderr: () => errors, ready };
 }
 
-/** The CLI in a child process, as a user runs it. */
-export function heapdrift(
+/** The CLI in a child process, as a user runs it; `whileRunning` gets its pid once it started. */
+export async function heapdrift(
   args: string[],
+  options: { env?: NodeJS.ProcessEnv; whileRunning?: (pid: number) => Promise<void> } = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const cli = new URL('../../src/cli/main.js', import.meta.url).pathname;
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.env ?? process.env,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => {
@@ -96,7 +100,9 @@ export function heapdrift(
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
   });
-  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+  await options.whileRunning?.(child.pid!);
+  return { status: await closed, stdout, stderr };
 }
 
 /** The address in Node's `Debugger listening on ws://127.0.0.1:<port>/…` line, once printed. */
