@@ -1,18 +1,18 @@
 // Child of the monitor-overhead benchmark: the monitor's direct CPU costs, each measured with
 // enough repetitions to resolve it (process CPU time, this process pinned to one CPU by the
-// parent): the cost per garbage collection of what the monitor hooks into GC (PerformanceObserver
-// `gc` entries, for comparison: the monitor no longer uses them; v8.GCProfiler as the monitor
-// runs it), from an allocation workload run in
-// alternation with and without them; one drain of the GC profiler; one interval's work.
-// Prints JSON lines: {kind:'gc-round',…} per round, then {kind:'drain',…} and {kind:'tick',…}.
+// parent): the cost per garbage collection of what the monitor hooks into GC (its
+// PerformanceObserver with a reading per batch; for comparison, v8.GCProfiler swapped once per
+// interval, as the monitor ran it before), from an allocation workload run in alternation with
+// and without them; and one interval's work.
+// Prints JSON lines: {kind:'gc-round',…} per round, then {kind:'tick',…}.
 //   node --expose-gc bench/monitor-direct-cost.mjs <cycles> <chunks of 10 collections per round>
 
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { GCProfiler } from 'node:v8';
 import {
   BoundedSeries,
   DEFAULT_RULE_SETTINGS,
   decideOnline,
-  GcWatch,
   gatherOnlineEvidence,
   readMemorySample,
   startMonitor,
@@ -47,29 +47,33 @@ async function collect() {
 const VARIANTS = {
   off: () => () => null,
   observer: () => {
-    const watch = new GcWatch();
-    return () => {
-      watch.stop();
-      return watch.counts.total;
+    // The monitor's GC hook alone: counts, and an old-generation reading per batch of entries.
+    const readings = new GcReadings();
+    return async () => {
+      await readings.stop();
+      return readings.counts.total;
     };
   },
   profiler: () => {
-    // As the monitor runs it: swapped once per interval (10 s, the default).
-    const readings = new GcReadings();
-    const timer = setInterval(() => readings.drain(), 10_000);
+    // The hook the monitor had before: a GC profiler, swapped once per interval (10 s).
+    let profiler = new GCProfiler();
+    profiler.start();
+    let collections = 0;
+    const swap = () => {
+      collections += profiler.stop()?.statistics?.length ?? 0;
+      profiler = new GCProfiler();
+      profiler.start();
+    };
+    const timer = setInterval(swap, 10_000);
     return () => {
       clearInterval(timer);
-      const { collections } = readings.take();
-      readings.stop();
-      return collections;
+      return collections + (profiler.stop()?.statistics?.length ?? 0);
     };
   },
   monitor: () => {
     const monitor = startMonitor({ intervalMs: 10_000, warmupMs: 0 });
-    return () => {
-      // Stopped first: the monitor folds the GC profiler's records into its counts at each
-      // interval and at stop, and a round is shorter than an interval.
-      void monitor.stop();
+    return async () => {
+      await monitor.stop();
       return monitor.status().gc.total;
     };
   },
@@ -84,21 +88,10 @@ for (let cycle = 0; cycle < cycles; cycle++) {
     const start = process.cpuUsage();
     const stop = VARIANTS[variant]();
     await collect();
-    const gcs = stop();
+    const gcs = await stop();
     const used = process.cpuUsage(start);
     print({ kind: 'gc-round', cycle, variant, cpuMicroseconds: used.user + used.system, gcs });
   }
-}
-
-// One drain of the profiler with no collection to fold: its fixed cost, paid once a second.
-{
-  const readings = new GcReadings();
-  const drains = 2_000;
-  const start = process.cpuUsage();
-  for (let i = 0; i < drains; i++) readings.drain();
-  const used = process.cpuUsage(start);
-  readings.stop();
-  print({ kind: 'drain', drains, cpuMicroseconds: used.user + used.system });
 }
 
 // One interval's work on full series (60 window + 60 history points each), in batches.
@@ -123,5 +116,5 @@ for (let cycle = 0; cycle < cycles; cycle++) {
     const used = process.cpuUsage(start);
     print({ kind: 'tick', batch, ticks, cpuMicroseconds: used.user + used.system });
   }
-  readings.stop();
+  await readings.stop();
 }

@@ -1,6 +1,6 @@
 // The monitor's direct CPU costs from bench/monitor-direct-cost.mjs (a pinned child): added
-// CPU per garbage collection of each set of GC hooks against the same cycle without hooks, one
-// profiler drain, one interval's work, each with its spread.
+// CPU per garbage collection of each set of GC hooks against the same cycle without hooks and
+// one interval's work, each with its spread.
 
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -18,14 +18,12 @@ export interface DirectCosts {
   /** Added CPU µs per collection by variant (observer, profiler, monitor). */
   perGc: Record<string, MeanInterval>;
   gcsPerRound: Record<string, number>;
-  drainMicroseconds: number;
   /** CPU µs of one interval's work. */
   tick: MeanInterval;
 }
 
 type Line =
   | { kind: 'gc-round'; cycle: number; variant: string; cpuMicroseconds: number; gcs: number | null }
-  | { kind: 'drain'; drains: number; cpuMicroseconds: number }
   | { kind: 'tick'; ticks: number; cpuMicroseconds: number };
 
 export async function measureDirectCosts(cycles: number, cpu: number | null): Promise<DirectCosts> {
@@ -52,14 +50,12 @@ export async function measureDirectCosts(cycles: number, cpu: number | null): Pr
     perGc[variant] = meanInterval(own.map((r) => (r.cpuMicroseconds - offByCycle.get(r.cycle)!) / r.gcs!));
     gcsPerRound[variant] = own.reduce((sum, r) => sum + r.gcs!, 0) / own.length;
   }
-  const drain = lines.find((line) => line.kind === 'drain')!;
   const ticks = lines.filter((line) => line.kind === 'tick');
   return {
     cycles,
     chunks: CHUNKS,
     perGc,
     gcsPerRound,
-    drainMicroseconds: drain.cpuMicroseconds / drain.drains,
     // The first batch compiles the rules' code: left out.
     tick: meanInterval(ticks.slice(1).map((line) => line.cpuMicroseconds / line.ticks)),
   };

@@ -7,7 +7,7 @@
 // Each service reads its own CPU (process.cpuUsage) per round; the paired change with a 95 % t
 // interval, for CPU per request at a fixed rate and for throughput at saturation (the twins then
 // share the CPU, so each one's requests/s shows what its CPU per request costs). Then the direct
-// costs (per GC, per drain, per interval), the overhead they predict, and the monitor's memory.
+// costs (per GC, per interval), the overhead they predict, and the monitor's memory.
 // Rounds of 5 s (a mark-compact every ~3 s here: shorter rounds vary with whether one fell in);
 // the 10 s interval's work is measured directly (about 0.005 % of a core).
 // Results: bench/results/monitor-overhead.md. `npm run bench:monitor` (about 14 minutes); flags:
@@ -161,7 +161,7 @@ async function runPhase(
 function intervalsPerRound(settings: Settings): string {
   const ticks = Math.floor(settings.roundMs / INTERVAL_MS);
   return ticks === 0
-    ? `shorter than the ${INTERVAL_MS / 1000} s interval: the monitor-on rounds hold its per-GC and drain work but not its interval's work`
+    ? `shorter than the ${INTERVAL_MS / 1000} s interval: the monitor-on rounds hold its per-GC work but not its interval's work`
     : `each monitor-on round holds ${ticks > 1 ? `${ticks} intervals'` : "one interval's"} work`;
 }
 
@@ -228,8 +228,7 @@ function gcRate(phase: Phase): number {
 /** The overhead the direct costs predict for this phase, as a percent of the service's CPU. */
 function expectedPercent(phase: Phase, direct: DirectCosts): number {
   const monitorPerSecond =
-    direct.perGc.monitor.mean * gcRate(phase) +
-    (direct.drainMicroseconds + direct.tick.mean) / (INTERVAL_MS / 1000);
+    direct.perGc.monitor.mean * gcRate(phase) + direct.tick.mean / (INTERVAL_MS / 1000);
   return (monitorPerSecond / sideMean(phase, false, cpuPerSecond)) * 100;
 }
 
@@ -304,11 +303,14 @@ function directLines(direct: DirectCosts): string[] {
     '',
     '| hooks | added CPU per collection, mean [95 % CI] | collections per round |',
     '| --- | --- | --- |',
-    row('observer', 'PerformanceObserver `gc` (GcWatch; for comparison: the monitor no longer uses it)'),
-    row('profiler', 'v8.GCProfiler, swapped every 10 s (GcReadings)'),
+    row(
+      'observer',
+      "the monitor's GC hook: a PerformanceObserver on `gc` entries, an old-generation reading per batch (GcReadings)",
+    ),
+    row('profiler', 'v8.GCProfiler swapped every 10 s (for comparison: the monitor used it before)'),
     row('monitor', 'the whole monitor (startMonitor, 10 s interval)'),
     '',
-    `One swap of the GC profiler (stop, fold, new profiler, start; once per interval): ${direct.drainMicroseconds.toFixed(1)} µs. One interval's work (a memory sample, the profiler's readings, the rules on full series of 120 points): ${formatInterval(direct.tick, 0, ' µs')} (${direct.tick.n} batches of 50).`,
+    `One interval's work (a memory sample, the interval's GC readings, the rules on full series of 120 points): ${formatInterval(direct.tick, 0, ' µs')} (${direct.tick.n} batches of 50).`,
   ];
 }
 

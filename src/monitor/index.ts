@@ -5,7 +5,7 @@ export { type Affordability, snapshotAffordability } from './affordability.js';
 export { BoundedSeries, type BoundedSeriesOptions, type SeriesPoints } from './bounded-series.js';
 export { ENVIRONMENT_VARIABLES, type PreloadSettings, preloadSettings } from './environment-options.js';
 export { leakEventText, snapshotEventText } from './event-text.js';
-export { type GcCounts, GcWatch } from './gc-watch.js';
+export type { GcCounts } from './gc-counts.js';
 export { METRIC_DEFINITIONS, type MetricDefinition } from './metric-definitions.js';
 export {
   HeapMonitor,

@@ -61,7 +61,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     prometheusName: 'heap_used_after_gc_bytes',
     otelName: 'heapdrift.heap.used_after_gc',
     unit: 'By',
-    help: 'V8 heap used right after the latest major GC',
+    help: 'V8 old generation (the heap but its young generation) used after the latest major GC',
     kind: 'gauge',
     labelNames: [],
     read: (status) => one(status.heapUsedAfterGc),

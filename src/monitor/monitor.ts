@@ -1,14 +1,15 @@
-// The in-process monitor: counts garbage collections and reads the heap right after each of
-// them (V8's GC profiler, one hook for both) and on an interval, keeps the heap's
-// floor per interval and the readings after major GCs in bounded series, judges them with the online rules, and emits
-// `leak-suspected` / `leak-cleared` once the verdict has held for a few evaluations.
+// The in-process monitor: counts garbage collections and reads the old generation after them
+// (one PerformanceObserver for both) and the whole heap on an interval, keeps the old
+// generation's floor per interval and its readings after major GCs in bounded series, judges
+// them with the online rules, and emits `leak-suspected` / `leak-cleared` once the verdict has
+// held for a few evaluations.
 // Never keeps the process alive; never throws into the service.
 
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { BoundedSeries } from './bounded-series.js';
+import type { GcCounts } from './gc-counts.js';
 import { GcReadings } from './gc-readings.js';
-import type { GcCounts } from './gc-watch.js';
 import { type MonitorOptions, type ResolvedMonitorOptions, resolveMonitorOptions } from './options.js';
 import {
   decideOnline,
@@ -24,7 +25,7 @@ export type MonitorState = 'warming-up' | 'watching' | 'suspected';
 
 /** What `leak-suspected` and `leak-cleared` carry, and `status()` repeats. */
 export interface LeakEvent {
-  /** The series judged: heap used right after major GCs. */
+  /** The series judged: the heap's old generation (what survived the young one) after GCs. */
   signal: 'heapUsedAfterGc';
   verdict: OnlineVerdict;
   /** Name of the rule that decided (see `onlineRules`). */
@@ -51,7 +52,7 @@ export interface MonitorStatus extends LeakEvent {
   uptimeMs: number;
   intervalMs: number;
   lastSample: MemorySample | null;
-  /** Collections counted up to the last interval (or the stop). */
+  /** Collections observed so far, by kind. */
   gc: GcCounts;
   /** Evaluations of the rules so far. */
   evaluations: number;
@@ -71,9 +72,9 @@ export interface MonitorEvents {
 export class HeapMonitor extends EventEmitter<MonitorEvents> {
   readonly options: ResolvedMonitorOptions;
   readonly #started = performance.now();
-  /** Lowest after-GC reading of each interval. */
+  /** Lowest old-generation reading after a GC, per interval. */
   readonly #floor: BoundedSeries;
-  /** Readings right after major GCs. */
+  /** Old-generation readings after major GCs. */
   readonly #major: BoundedSeries;
   readonly #readings = new GcReadings();
   readonly #timer: NodeJS.Timeout;
@@ -129,8 +130,7 @@ export class HeapMonitor extends EventEmitter<MonitorEvents> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#timer);
-    this.#readings.stop();
-    await this.#snapshots?.stop();
+    await Promise.all([this.#readings.stop(), this.#snapshots?.stop()]);
   }
 
   #now(): number {
