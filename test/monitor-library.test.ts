@@ -70,6 +70,35 @@ describe('monitor GC counts', () => {
   });
 });
 
+describe('monitor readings after major GCs', () => {
+  it('follow what survives them: 40 MiB kept, then released', async () => {
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const intervalMs = 40;
+    const monitor = startMonitor({ intervalMs, warmupMs: 0 });
+    const afterMajor = async () => {
+      collect();
+      // The observer's callback reads after the collection; the interval then records it.
+      await new Promise((resolve) => setTimeout(resolve, 3 * intervalMs));
+      return monitor.status().heapUsedAfterGc!;
+    };
+    const before = await afterMajor();
+    // 40 MiB that survive every collection: one array of doubles, a large object in the heap
+    // (a typed array's bytes would be outside it).
+    let kept: number[][] = [new Array<number>((40 * MIB) / 8).fill(0.5)];
+    const withKept = await afterMajor();
+    kept = [];
+    const released = await afterMajor();
+    await monitor.stop();
+    assert.equal(kept.length, 0);
+    const grew = withKept - before;
+    const fell = withKept - released;
+    assert.ok(Math.abs(grew - 40 * MIB) < 4 * MIB, `grew by ${grew} bytes`);
+    assert.ok(Math.abs(fell - 40 * MIB) < 4 * MIB, `fell by ${fell} bytes`);
+    assert.ok(monitor.status().gc.major >= 3);
+  });
+});
+
 describe('monitor OpenTelemetry exporter', () => {
   it('exports the gauges and the GC counter through the SDK in-memory exporter', async () => {
     const monitor = startMonitor({ intervalMs: 20, warmupMs: 0 });
