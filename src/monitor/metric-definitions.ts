@@ -125,7 +125,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     prometheusName: 'gc_total',
     otelName: 'heapdrift.gc.count',
     unit: '{collection}',
-    help: 'Garbage collections by kind, every one counted (V8 GC profiler records)',
+    help: 'Garbage collections by kind, every one counted (every PerformanceObserver gc entry)',
     kind: 'counter',
     labelNames: ['kind'],
     read: (status) => [
