@@ -52,6 +52,8 @@ export class ToggledService {
   static async start(cpu: number | null): Promise<ToggledService> {
     const [command, args] = pinned(cpu, [
       process.execPath,
+      // The toggle starts each round from a full collection (see bench/monitor-toggle.mjs).
+      '--expose-gc',
       '--import',
       togglePath,
       `${exampleDir}server.mjs`,
