@@ -37,7 +37,7 @@ export type { StructureResult } from './structure-tracking.js';
 export { EXPLAINED_BY_DESCENDANT } from './structure-tracking.js';
 export type { MeasureOptions, StructureMeasurements } from './structures.js';
 export { EPHEMERON_EDGE_LABEL, measureStructures, normalizedEdgeName } from './structures.js';
-export type { GrowthReport, TrackerOptions } from './track.js';
+export type { GrowthReport, KnownStructures, TrackerOptions } from './track.js';
 export { SeriesTracker } from './track.js';
 export type {
   MeasuredSeries,

@@ -29,6 +29,19 @@ export interface TrackerOptions {
   keys?: StructureKeys;
   verdict?: Omit<VerdictOptions, 'kind' | 'adjustedPValue'>;
   maximumCandidatesPerMetric?: number;
+  /**
+   * What a scenario knows about the structures it tracks (e.g. retained-maps' step limit),
+   * applied where discovery meets them too: otherwise one structure gets two verdicts in one
+   * report, e.g. a leak whose steps pause under CPU load `growing` as a track and `stable`
+   * (a plateau) as a discovered structure, and the leak has no finding.
+   */
+  knownStructures?: KnownStructures;
+}
+
+export interface KnownStructures {
+  /** Path queries (as for `trackQuery`) of the structures the knowledge is about. */
+  queries: readonly string[];
+  verdict: Omit<VerdictOptions, 'kind' | 'adjustedPValue'>;
 }
 
 export interface GrowthReport {
@@ -124,6 +137,11 @@ export class SeriesTracker {
       ...floorsFor(exactness.of(key), metric, 'structure'),
       ...explicit,
     });
+    const known = this.#knownKeys();
+    const judgedWith = (key: number, metric: MetricName): VerdictOptions => ({
+      ...floorsOf(key, metric),
+      ...(known.has(key) ? this.#options.knownStructures!.verdict : {}),
+    });
     const candidates = selectCandidates(this.#store, {
       sampleCount: this.#samples.length,
       warmupSamples: this.#options.verdict?.warmupSamples ?? defaultWarmupSamples(this.#samples.length),
@@ -138,7 +156,7 @@ export class SeriesTracker {
         seriesOf(candidate),
         seriesOf({ key: candidate.key, metric: 'count' }),
         candidate.metric,
-        floorsOf(candidate.key, candidate.metric),
+        judgedWith(candidate.key, candidate.metric),
       ),
     );
     const classBuilder = builder.over(
@@ -162,7 +180,7 @@ export class SeriesTracker {
             this.seriesOf(key, 'selfSize'),
             this.seriesOf(key, 'count'),
             'selfSize',
-            floorsOf(key, 'selfSize'),
+            judgedWith(key, 'selfSize'),
           ),
         ),
     );
@@ -205,6 +223,12 @@ export class SeriesTracker {
     const options = this.#options.verdict ?? {};
     const warmup = options.warmupSamples ?? defaultWarmupSamples(this.#samples.length);
     return warmup + (options.minimumSamples ?? MINIMUM_SAMPLES);
+  }
+
+  /** Keys of the structures a scenario's knowledge is about (none without knowledge). */
+  #knownKeys(): Set<number> {
+    const queries = this.#options.knownStructures?.queries ?? [];
+    return new Set(queries.flatMap((query) => this.keys.find(query)));
   }
 
   /** The series of every candidate, read from the store in one replay. */

@@ -69,9 +69,11 @@ export class RecordKeeper {
     this.samplesFile = join(record.directory, 'samples.jsonl');
     this.#options = options;
     this.#tracks = [...new Set(options.tracks)];
+    const knowledge = options.trackVerdict;
     this.#tracker = new SeriesTracker({
       xUnit: record.xUnit,
       verdict: { warmupSamples: options.warmupSnapshots },
+      ...(knowledge ? { knownStructures: { queries: this.#tracks, verdict: knowledge } } : {}),
     });
     this.#history = new Map(this.#tracks.map((name) => [name, []]));
     this.#startedAt = Date.parse(record.startedAt);
