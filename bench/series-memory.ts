@@ -5,6 +5,8 @@
 // measured in a child process (the default) or in the series' own (HEAPDRIFT_SERIES_CHILDREN=off,
 // as before children), so the peaks of the series' process and of its children are sampled from
 // /proc. One run's peak varies (GC timing): each setting runs several times, settings alternating.
+// HEAPDRIFT_BENCH_SERIES_BASELINE=<an older build's dist/src/cli/main.js> adds that build, children
+// on, to every round, to compare before and after a change in the same moments.
 // Run: npm run bench:series (results in bench/results/series-memory.{json,md}; needs GNU time).
 
 import { spawn } from 'node:child_process';
@@ -27,9 +29,15 @@ const SCALE = Number(process.env['HEAPDRIFT_BENCH_SERIES_SCALE'] ?? 3.2);
 /** Rounds of one snapshot (cheap), and of the whole series; each round runs every mode once. */
 const REPEAT_ONE = Number(process.env['HEAPDRIFT_BENCH_SERIES_REPEAT_ONE'] ?? 5);
 const REPEAT_MANY = Number(process.env['HEAPDRIFT_BENCH_SERIES_REPEAT_MANY'] ?? 2);
-type Mode = 'off' | 'on';
-/** How the series measures each file (HEAPDRIFT_SERIES_CHILDREN): in a child per file (the default), or `off` in its own process (as before children). */
-const MODES = (process.env['HEAPDRIFT_BENCH_SERIES_MODES'] ?? 'off,on').split(',') as Mode[];
+type Mode = 'off' | 'on' | 'baseline';
+const BASELINE_CLI = process.env['HEAPDRIFT_BENCH_SERIES_BASELINE'];
+/**
+ * How the series measures each file (HEAPDRIFT_SERIES_CHILDREN): in a child per file (the
+ * default), or `off` in its own process (as before children); `baseline`: children, an older build.
+ */
+const MODES = (
+  process.env['HEAPDRIFT_BENCH_SERIES_MODES'] ?? (BASELINE_CLI ? 'off,on,baseline' : 'off,on')
+).split(',') as Mode[];
 /** How often the process tree's memory is read from /proc. */
 const SAMPLE_MS = 20;
 
@@ -95,8 +103,21 @@ async function measure(dir: string, mode: Mode): Promise<Measured> {
   const started = performance.now();
   const time = spawn(
     '/usr/bin/time',
-    ['-v', process.execPath, cli, 'series', dir, '--json', '--quiet', '--runs-dir', runsDir],
-    { env: { ...process.env, HEAPDRIFT_SERIES_CHILDREN: mode }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '-v',
+      process.execPath,
+      mode === 'baseline' ? BASELINE_CLI! : cli,
+      'series',
+      dir,
+      '--json',
+      '--quiet',
+      '--runs-dir',
+      runsDir,
+    ],
+    {
+      env: { ...process.env, HEAPDRIFT_SERIES_CHILDREN: mode === 'off' ? 'off' : 'on' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const output = { stdout: '', stderr: '' };
   time.stdout.on('data', (chunk) => {
@@ -248,6 +269,7 @@ writeFileSync(join(out, 'series-memory.json'), `${JSON.stringify(report, null, 2
 const MODE_NAMES: Record<Mode, string> = {
   off: 'in-process (`HEAPDRIFT_SERIES_CHILDREN=off`)',
   on: 'a child per file (default)',
+  baseline: 'a child per file, the build before (`HEAPDRIFT_BENCH_SERIES_BASELINE`)',
 };
 const rows = results.map(
   (entry) =>
