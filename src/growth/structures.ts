@@ -148,10 +148,11 @@ function assignKeys(
 export class SnapshotLabels {
   readonly #graph: HeapGraph;
   readonly #keys: StructureKeys;
-  /** By string index: the series' id of the string as a class name, of its edge label, of a code node's class; -1 until asked. */
+  /** By string index: the series' id of the string as a class name; -1 until asked. */
   readonly #nameIds: Int32Array;
-  readonly #edgeLabelIds: Int32Array;
-  readonly #codeClassIds: Int32Array;
+  /** By string index, for the few strings asked (a child's peak grows with an array per string): a label's id, a code node's class. */
+  readonly #edgeLabelIds = new Map<number, number>();
+  readonly #codeClassIds = new Map<number, number>();
   readonly #edgeTypeIds: number[];
   readonly #typeClassIds: number[];
   readonly #namedTypes: boolean[];
@@ -162,8 +163,6 @@ export class SnapshotLabels {
     this.#graph = graph;
     this.#keys = keys;
     this.#nameIds = new Int32Array(graph.strings.count).fill(-1);
-    this.#edgeLabelIds = new Int32Array(graph.strings.count).fill(-1);
-    this.#codeClassIds = new Int32Array(graph.strings.count).fill(-1);
     const { layout, types } = graph;
     this.#edgeTypeIds = layout.edgeTypes.map((name) => keys.internString(name));
     // Element and hidden edges share one type id: both are indexed slots of an array-like.
@@ -189,10 +188,10 @@ export class SnapshotLabels {
   edgeNameId(edge: number): number {
     if (this.#graph.edgeHasIndexName(edge)) return this.#indexedLabelId;
     const index = this.#graph.edgeNameOrIndex(edge);
-    let labelId = this.#edgeLabelIds[index]!;
-    if (labelId < 0) {
+    let labelId = this.#edgeLabelIds.get(index);
+    if (labelId === undefined) {
       labelId = this.#keys.internString(normalizedEdgeName(this.#graph.strings.get(index)));
-      this.#edgeLabelIds[index] = labelId;
+      this.#edgeLabelIds.set(index, labelId);
     }
     return labelId;
   }
@@ -214,12 +213,12 @@ export class SnapshotLabels {
    * named so; other code nodes are named after their function, which varies per instance.
    */
   #codeClassId(index: number): number {
-    let classId = this.#codeClassIds[index]!;
-    if (classId < 0) {
+    let classId = this.#codeClassIds.get(index);
+    if (classId === undefined) {
       const name = this.#graph.strings.get(index);
       const internal = name.startsWith('system / ') || name.startsWith('(');
       classId = internal ? this.#nameId(index) : this.#typeClassIds[this.#codeType]!;
-      this.#codeClassIds[index] = classId;
+      this.#codeClassIds.set(index, classId);
     }
     return classId;
   }
