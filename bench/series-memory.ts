@@ -288,7 +288,7 @@ writeFileSync(
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    `How to read it. With a child per file, nothing of one snapshot stays in the series, and each child builds its keys from its own snapshot alone, so a child's peak is the same for the first file and the twentieth. What grows from one snapshot to twenty is the series' own process ("series alone"): its tracker's samples and judging, and the answers it receives (each child's measurements and keys, which it maps to its own). Each process also loads Node and heapdrift's modules, so children cost more in total than one process does. The runs on the way (a spare child, start-up settings for children, the series' keys sent to each child) are in series-memory-trials.md.`,
+    `How to read it. With a child per file, nothing of one snapshot stays in the series, and each child builds its keys from its own snapshot alone, so a child's peak is the same for the first file and the twentieth. What grows from one snapshot to twenty is the series' own process ("series alone"), and not by what it keeps: after a full GC its live data grows by about 50 KiB a file (each snapshot's class totals and row). Its peak grows by what each file's work (the child's answer, its keys mapped to the series', the judgement) leaves in V8's pages and the allocator's heap, which the process keeps. Each process also loads Node and heapdrift's modules, so children cost more in total than one process does. The build before a change, when given, runs in the same rounds. The runs on the way are in series-memory-trials.md.`,
     '',
   ].join('\n'),
 );
