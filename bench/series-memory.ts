@@ -5,6 +5,8 @@
 // measured in a child process (the default) or in the series' own (HEAPDRIFT_SERIES_CHILDREN=off,
 // as before children), so the peaks of the series' process and of its children are sampled from
 // /proc. One run's peak varies (GC timing): each setting runs several times, settings alternating.
+// HEAPDRIFT_BENCH_SERIES_BASELINE=<an older build's dist/src/cli/main.js> adds that build, children
+// on, to every round, to compare before and after a change in the same moments.
 // Run: npm run bench:series (results in bench/results/series-memory.{json,md}; needs GNU time).
 
 import { spawn } from 'node:child_process';
@@ -27,9 +29,15 @@ const SCALE = Number(process.env['HEAPDRIFT_BENCH_SERIES_SCALE'] ?? 3.2);
 /** Rounds of one snapshot (cheap), and of the whole series; each round runs every mode once. */
 const REPEAT_ONE = Number(process.env['HEAPDRIFT_BENCH_SERIES_REPEAT_ONE'] ?? 5);
 const REPEAT_MANY = Number(process.env['HEAPDRIFT_BENCH_SERIES_REPEAT_MANY'] ?? 2);
-type Mode = 'off' | 'on';
-/** How the series measures each file (HEAPDRIFT_SERIES_CHILDREN): in a child per file (the default), or `off` in its own process (as before children). */
-const MODES = (process.env['HEAPDRIFT_BENCH_SERIES_MODES'] ?? 'off,on').split(',') as Mode[];
+type Mode = 'off' | 'on' | 'baseline';
+const BASELINE_CLI = process.env['HEAPDRIFT_BENCH_SERIES_BASELINE'];
+/**
+ * How the series measures each file (HEAPDRIFT_SERIES_CHILDREN): in a child per file (the
+ * default), or `off` in its own process (as before children); `baseline`: children, an older build.
+ */
+const MODES = (
+  process.env['HEAPDRIFT_BENCH_SERIES_MODES'] ?? (BASELINE_CLI ? 'off,on,baseline' : 'off,on')
+).split(',') as Mode[];
 /** How often the process tree's memory is read from /proc. */
 const SAMPLE_MS = 20;
 
@@ -95,8 +103,21 @@ async function measure(dir: string, mode: Mode): Promise<Measured> {
   const started = performance.now();
   const time = spawn(
     '/usr/bin/time',
-    ['-v', process.execPath, cli, 'series', dir, '--json', '--quiet', '--runs-dir', runsDir],
-    { env: { ...process.env, HEAPDRIFT_SERIES_CHILDREN: mode }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '-v',
+      process.execPath,
+      mode === 'baseline' ? BASELINE_CLI! : cli,
+      'series',
+      dir,
+      '--json',
+      '--quiet',
+      '--runs-dir',
+      runsDir,
+    ],
+    {
+      env: { ...process.env, HEAPDRIFT_SERIES_CHILDREN: mode === 'off' ? 'off' : 'on' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const output = { stdout: '', stderr: '' };
   time.stdout.on('data', (chunk) => {
@@ -248,6 +269,7 @@ writeFileSync(join(out, 'series-memory.json'), `${JSON.stringify(report, null, 2
 const MODE_NAMES: Record<Mode, string> = {
   off: 'in-process (`HEAPDRIFT_SERIES_CHILDREN=off`)',
   on: 'a child per file (default)',
+  baseline: 'a child per file, the build before (`HEAPDRIFT_BENCH_SERIES_BASELINE`)',
 };
 const rows = results.map(
   (entry) =>
@@ -266,7 +288,7 @@ writeFileSync(
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    `How to read it. With a child per file, nothing of one snapshot stays in the series, and each child builds its keys from its own snapshot alone, so a child's peak is the same for the first file and the twentieth. What grows from one snapshot to twenty is the series' own process ("series alone"): its tracker's samples and judging, and the answers it receives (each child's measurements and keys, which it maps to its own). Each process also loads Node and heapdrift's modules, so children cost more in total than one process does. The runs on the way (a spare child, start-up settings for children, the series' keys sent to each child) are in series-memory-trials.md.`,
+    `How to read it. With a child per file, nothing of one snapshot stays in the series, and each child builds its keys from its own snapshot alone, so a child's peak is the same for the first file and the twentieth. What grows from one snapshot to twenty is the series' own process ("series alone"), and not by what it keeps: after a full GC its live data grows by about 50 KiB a file (each snapshot's class totals and row). Its peak grows by what each file's work (the child's answer, its keys mapped to the series', the judgement) leaves in V8's pages and the allocator's heap, which the process keeps. Each process also loads Node and heapdrift's modules, so children cost more in total than one process does. The build before a change, when given, runs in the same rounds. The runs on the way are in series-memory-trials.md.`,
     '',
   ].join('\n'),
 );

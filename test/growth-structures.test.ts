@@ -302,6 +302,49 @@ describe('structures across the snapshots of one real process', () => {
     }
   });
 
+  it('interns only the strings keys use, across every snapshot of the series', () => {
+    const keys = new StructureKeys();
+    for (const graph of leakGraphs) measureStructures(graph, keys);
+    const used = new Set<number>();
+    for (let key = 1; key < keys.size; key++) {
+      const segment = keys.segment(key);
+      for (const text of [segment.edge, segment.edgeType, segment.className])
+        used.add(keys.internString(text));
+    }
+    // What else is interned: the root's empty name and the labels' names of types, fixed per layout.
+    const { layout } = leakGraphs[0]!;
+    const fixed = new Set(['', 'element', '[]', '(compiled code)', '(string)', ...layout.edgeTypes]);
+    for (const type of layout.nodeTypes) fixed.add(`(${type})`);
+    const unused: string[] = [];
+    for (let id = 0; id < keys.stringCount; id++) if (!used.has(id)) unused.push(keys.stringOf(id));
+    assert.deepEqual(
+      unused.filter((text) => !fixed.has(text)),
+      [],
+    );
+    // So raw slot names (`132`) and function names of code are not interned: keys never use them.
+    assert.ok(used.size > 100, `${used.size} strings used`);
+  });
+
+  it('adopts a trie of one snapshot alone with the ids measuring it in the series’ trie gives', () => {
+    const [first, last] = [leakGraphs[0]!, leakGraphs.at(-1)!];
+    const series = new StructureKeys();
+    measureStructures(first, series);
+    const alone = new StructureKeys();
+    const aloneMeasured = measureStructures(last, alone);
+    const ids = series.adopt(alone.tail());
+    // The reference: both snapshots measured with one trie, as in-process.
+    const reference = new StructureKeys();
+    measureStructures(first, reference);
+    const referenceMeasured = measureStructures(last, reference);
+    assert.equal(series.size, reference.size);
+    for (let key = 0; key < reference.size; key++) assert.equal(series.path(key), reference.path(key));
+    assert.ok(alone.size > 1000 && alone.size <= reference.size, `${alone.size} keys`);
+    for (let key = 0; key < alone.size; key++) {
+      assert.equal(reference.path(ids[key]!), alone.path(key));
+      assert.equal(referenceMeasured.selfSize[ids[key]!], aloneMeasured.selfSize[key]);
+    }
+  });
+
   it('calls the negative control no-leak', () => {
     const tracker = new SeriesTracker({ xUnit: 'iteration' });
     tracker.trackQuery('retained maps', 'NativeContext > retained_maps');

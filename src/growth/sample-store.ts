@@ -83,21 +83,41 @@ export class SampleStore {
     });
   }
 
-  /** The series of `keys` for every metric: `result[metric][i][sample]` for `keys[i]`. */
+  /**
+   * The series of `keys` for every metric: `result[metric][i][sample]` for `keys[i]`. Each
+   * value is found in its sample's changes (ascending keys) by binary search, so a judgement
+   * that asks for a few keys at a time allocates no arrays as wide as the heap's keys.
+   */
   seriesOf(keys: readonly number[]): Record<MetricName, number[][]> {
     const result = Object.fromEntries(
       METRICS.map((metric) => [metric, keys.map(() => new Array<number>(this.samples.length))]),
     ) as Record<MetricName, number[][]>;
-    this.replay((sampleIndex, state) => {
-      for (const metric of METRICS) {
-        const rows = result[metric];
-        keys.forEach((key, i) => {
-          rows[i]![sampleIndex] = state[metric][key] ?? 0;
-        });
-      }
+    keys.forEach((key, i) => {
+      const values: Record<MetricName, number> = { selfSize: 0, edgeCount: 0, retainedSize: 0, count: 0 };
+      this.samples.forEach((sample, sampleIndex) => {
+        const position = searchSorted(sample.changedKeys, key);
+        for (const metric of METRICS) {
+          if (position >= 0) values[metric] = sample.values[metric][position]!;
+          result[metric][i]![sampleIndex] = values[metric];
+        }
+      });
     });
     return result;
   }
+}
+
+/** The position of `value` in ascending `sorted`, or -1. */
+export function searchSorted(sorted: ArrayLike<number>, value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const found = sorted[middle]!;
+    if (found === value) return middle;
+    if (found < value) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
 }
 
 function emptyArrays(length: number): MetricArrays {

@@ -59,6 +59,11 @@ export class StructureKeys {
     return this.#size;
   }
 
+  /** Number of strings interned (`internString`): string ids are 0 … stringCount − 1. */
+  get stringCount(): number {
+    return this.#strings.length;
+  }
+
   /** Id of a string shared by all snapshots of the series. */
   internString(text: string): number {
     let id = this.#stringIds.get(text);

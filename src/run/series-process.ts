@@ -3,6 +3,7 @@
 // object in a later snapshot whose id is older than the previous snapshot's newest id must be
 // in that previous snapshot, with the same type and size. Another process breaks this.
 
+import { searchSorted } from '../growth/sample-store.js';
 import type { HeapGraph } from '../snapshot/index.js';
 
 /**
@@ -130,21 +131,8 @@ function compareIds(
     // Only objects that the previous (perhaps sparser) sample would also hold.
     if (current.shapes[position] === SKIPPED || sampleHash(id) >= previous.limit) continue;
     compared++;
-    const at = search(previous.ids, id);
+    const at = searchSorted(previous.ids, id);
     if (at < 0 || previous.shapes[at] !== current.shapes[position]) mismatched++;
   }
   return { compared, mismatched };
-}
-
-function search(sorted: Float64Array, value: number): number {
-  let low = 0;
-  let high = sorted.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const found = sorted[middle]!;
-    if (found === value) return middle;
-    if (found < value) low = middle + 1;
-    else high = middle - 1;
-  }
-  return -1;
 }

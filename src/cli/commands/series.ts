@@ -7,6 +7,7 @@ import { UserError } from '../../errors.js';
 import { formatRun } from '../../report/index.js';
 import { colorFor } from '../../report/terminal.js';
 import { runSeries } from '../../run/index.js';
+import { keepYoungGenerationSmall } from '../../run/release-memory.js';
 import { parseCount } from '../flags.js';
 import { action, printJson } from '../output.js';
 import { endProgress, progressPrinter, whileStoppable } from '../run-flags.js';
@@ -69,6 +70,7 @@ function collect(value: string, previous: string[]): string[] {
 async function seriesCommand(paths: string[], flags: SeriesFlags): Promise<number> {
   if (flags.order !== undefined && flags.order !== 'name' && flags.order !== 'mtime')
     throw new UserError(`--order "${flags.order}": expected name or mtime`);
+  keepYoungGenerationSmall();
   return whileStoppable(
     async (signal) => {
       const record = await runSeries({
