@@ -7,7 +7,8 @@
 
 import { subscribe } from 'node:diagnostics_channel';
 import { readdirSync, readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { startMonitor } from 'heapdrift/monitor';
 
 let requests = 0;
@@ -43,6 +44,31 @@ function otherThreadsNanoseconds() {
   return sum;
 }
 
+/** Diagnostic: HEAPDRIFT_BENCH_MONITOR_PART measures a part of the monitor instead of all of it. */
+function startPart(intervalMs) {
+  const part = process.env.HEAPDRIFT_BENCH_MONITOR_PART ?? 'monitor';
+  if (part === 'monitor') return startMonitor({ intervalMs, warmupMs: 0 });
+  if (part === 'observer') {
+    const observer = new PerformanceObserver(() => {});
+    observer.observe({ entryTypes: ['gc'] });
+    return { stop: async () => observer.disconnect(), status: () => ({ gc: { total: 0 }, evaluations: 0 }) };
+  }
+  if (part === 'observer-read') {
+    const observer = new PerformanceObserver((list) => {
+      list.getEntries();
+      getHeapSpaceStatistics();
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    return { stop: async () => observer.disconnect(), status: () => ({ gc: { total: 0 }, evaluations: 0 }) };
+  }
+  if (part === 'timer') {
+    const timer = setInterval(() => {}, intervalMs);
+    timer.unref();
+    return { stop: async () => clearInterval(timer), status: () => ({ gc: { total: 0 }, evaluations: 0 }) };
+  }
+  throw new Error(`unknown HEAPDRIFT_BENCH_MONITOR_PART ${part}`);
+}
+
 function begin(message) {
   // Every round of both twins starts from a full collection, outside the measured window: a
   // 5 s round otherwise holds a mark-compact or not by chance, in each twin independently, and
@@ -59,7 +85,7 @@ function begin(message) {
     monitor: null,
   };
   // Its warm-up off, so its rules run on every interval as after a real service's warm-up.
-  if (message.monitor) round.monitor = startMonitor({ intervalMs: message.intervalMs, warmupMs: 0 });
+  if (message.monitor) round.monitor = startPart(message.intervalMs);
   process.send({ type: 'begun' });
 }
 
