@@ -9,7 +9,15 @@
 import { meanInterval } from '../dist/bench/paired-interval.js';
 import { startLoad, ToggledService } from '../dist/bench/toggled-service.js';
 
+const PARTS = ['monitor', 'observer', 'observer-read', 'timer'];
+const part = process.env.HEAPDRIFT_BENCH_MONITOR_PART ?? 'monitor';
 const pairs = Number(process.argv[2] ?? 20);
+if (!PARTS.includes(part) || !Number.isInteger(pairs) || pairs < 2) {
+  process.stderr.write(
+    `monitor-parts: HEAPDRIFT_BENCH_MONITOR_PART must be one of ${PARTS.join(', ')} (got ${part}), and the pairs an integer ≥ 2 (got ${process.argv[2]})\n`,
+  );
+  process.exit(2);
+}
 const twins = [await ToggledService.start(0), await ToggledService.start(0)];
 const loads = twins.map((service) =>
   startLoad(service, 1, { concurrency: 4, rate: 2000, depth: 16, durationMs: 3_600_000 }),
@@ -41,14 +49,6 @@ const ci = (values) => {
   const { mean, low, high } = meanInterval(values);
   return `${(100 * mean).toFixed(2)} % [${(100 * low).toFixed(2)}, ${(100 * high).toFixed(2)}]`;
 };
-console.log(
-  process.env.HEAPDRIFT_BENCH_MONITOR_PART ?? 'monitor',
-  'pairs',
-  pairs,
-  'CPU/request',
-  ci(changes),
-  'main thread',
-  ci(mainChanges),
-);
+console.log(part, 'pairs', pairs, 'CPU/request', ci(changes), 'main thread', ci(mainChanges));
 await Promise.all(loads.map((load) => load.stop()));
 await Promise.all(twins.map((service) => service.stop()));

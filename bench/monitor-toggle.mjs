@@ -44,30 +44,34 @@ function otherThreadsNanoseconds() {
   return sum;
 }
 
-/** Diagnostic: HEAPDRIFT_BENCH_MONITOR_PART measures a part of the monitor instead of all of it. */
-function startPart(intervalMs) {
-  const part = process.env.HEAPDRIFT_BENCH_MONITOR_PART ?? 'monitor';
-  if (part === 'monitor') return startMonitor({ intervalMs, warmupMs: 0 });
-  if (part === 'observer') {
-    const observer = new PerformanceObserver(() => {});
-    observer.observe({ entryTypes: ['gc'] });
-    return { stop: async () => observer.disconnect(), status: () => ({ gc: { total: 0 }, evaluations: 0 }) };
-  }
-  if (part === 'observer-read') {
-    const observer = new PerformanceObserver((list) => {
+/** A part of the monitor, stopped like the monitor; it counts nothing. */
+function partHandle(stop) {
+  return { stop: async () => stop(), status: () => ({ gc: { total: 0 }, evaluations: 0 }) };
+}
+
+function observeGc(callback) {
+  const observer = new PerformanceObserver(callback);
+  observer.observe({ entryTypes: ['gc'] });
+  return partHandle(() => observer.disconnect());
+}
+
+/** Diagnostic (bench/monitor-parts.mjs): HEAPDRIFT_BENCH_MONITOR_PART starts a part of the monitor instead. */
+const MONITOR_PARTS = {
+  monitor: (intervalMs) => startMonitor({ intervalMs, warmupMs: 0 }),
+  observer: () => observeGc(() => {}),
+  'observer-read': () =>
+    observeGc((list) => {
       list.getEntries();
       getHeapSpaceStatistics();
-    });
-    observer.observe({ entryTypes: ['gc'] });
-    return { stop: async () => observer.disconnect(), status: () => ({ gc: { total: 0 }, evaluations: 0 }) };
-  }
-  if (part === 'timer') {
+    }),
+  timer: (intervalMs) => {
     const timer = setInterval(() => {}, intervalMs);
     timer.unref();
-    return { stop: async () => clearInterval(timer), status: () => ({ gc: { total: 0 }, evaluations: 0 }) };
-  }
-  throw new Error(`unknown HEAPDRIFT_BENCH_MONITOR_PART ${part}`);
-}
+    return partHandle(() => clearInterval(timer));
+  },
+};
+
+const startPart = MONITOR_PARTS[process.env.HEAPDRIFT_BENCH_MONITOR_PART ?? 'monitor'];
 
 function begin(message) {
   // Every round of both twins starts from a full collection, outside the measured window: a
