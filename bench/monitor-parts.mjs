@@ -3,6 +3,8 @@
 // HEAPDRIFT_BENCH_MONITOR_PART choosing what the toggle starts in the "on" twin: monitor (all of
 // it), observer (a PerformanceObserver on gc entries with an empty callback), observer-read (the
 // same reading the old generation per batch) or timer (an unref'd 10 s interval: the A/A check).
+// HEAPDRIFT_BENCH_MONITOR_BASELINE_PART, one of the same, runs in the "off" twin instead of
+// nothing: what the part costs beyond it (the whole monitor beyond Node's gc observer).
 //   npm run build && HEAPDRIFT_BENCH_MONITOR_PART=observer node bench/monitor-parts.mjs 20
 // Prints the paired change of CPU per request (and of its main-thread part) with a 95 % interval.
 
@@ -11,10 +13,16 @@ import { startLoad, ToggledService } from '../dist/bench/toggled-service.js';
 
 const PARTS = ['monitor', 'observer', 'observer-read', 'timer'];
 const part = process.env.HEAPDRIFT_BENCH_MONITOR_PART ?? 'monitor';
+const baseline = process.env.HEAPDRIFT_BENCH_MONITOR_BASELINE_PART;
 const pairs = Number(process.argv[2] ?? 20);
-if (!PARTS.includes(part) || !Number.isInteger(pairs) || pairs < 2) {
+if (
+  !PARTS.includes(part) ||
+  (baseline !== undefined && !PARTS.includes(baseline)) ||
+  !Number.isInteger(pairs) ||
+  pairs < 2
+) {
   process.stderr.write(
-    `monitor-parts: HEAPDRIFT_BENCH_MONITOR_PART must be one of ${PARTS.join(', ')} (got ${part}), and the pairs an integer ≥ 2 (got ${process.argv[2]})\n`,
+    `monitor-parts: HEAPDRIFT_BENCH_MONITOR_PART and HEAPDRIFT_BENCH_MONITOR_BASELINE_PART must be one of ${PARTS.join(', ')} (got ${part}, ${baseline ?? 'none'}), and the pairs an integer ≥ 2 (got ${process.argv[2]})\n`,
   );
   process.exit(2);
 }
@@ -49,6 +57,16 @@ const ci = (values) => {
   const { mean, low, high } = meanInterval(values);
   return `${(100 * mean).toFixed(2)} % [${(100 * low).toFixed(2)}, ${(100 * high).toFixed(2)}]`;
 };
-console.log(part, 'pairs', pairs, 'CPU/request', ci(changes), 'main thread', ci(mainChanges));
+console.log(
+  part,
+  'against',
+  baseline ?? 'nothing',
+  'pairs',
+  pairs,
+  'CPU/request',
+  ci(changes),
+  'main thread',
+  ci(mainChanges),
+);
 await Promise.all(loads.map((load) => load.stop()));
 await Promise.all(twins.map((service) => service.stop()));

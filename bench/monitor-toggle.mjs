@@ -72,6 +72,11 @@ const MONITOR_PARTS = {
 };
 
 const startPart = MONITOR_PARTS[process.env.HEAPDRIFT_BENCH_MONITOR_PART ?? 'monitor'];
+/**
+ * Diagnostic: HEAPDRIFT_BENCH_MONITOR_BASELINE_PART starts that part in the "off" rounds, so the
+ * pair measures what the "on" part costs beyond it (the monitor beyond Node's gc observer).
+ */
+const startBaseline = MONITOR_PARTS[process.env.HEAPDRIFT_BENCH_MONITOR_BASELINE_PART] ?? null;
 
 function begin(message) {
   // Every round of both twins starts from a full collection, outside the measured window: a
@@ -90,6 +95,7 @@ function begin(message) {
   };
   // Its warm-up off, so its rules run on every interval as after a real service's warm-up.
   if (message.monitor) round.monitor = startPart(message.intervalMs);
+  else if (startBaseline) round.monitor = startBaseline(message.intervalMs);
   process.send({ type: 'begun' });
 }
 

@@ -7,6 +7,7 @@
 // /proc. One run's peak varies (GC timing): each setting runs several times, settings alternating.
 // HEAPDRIFT_BENCH_SERIES_BASELINE=<an older build's dist/src/cli/main.js> adds that build, children
 // on, to every round, to compare before and after a change in the same moments.
+// HEAPDRIFT_BENCH_SERIES_COUNT (20) sets the series' length, HEAPDRIFT_BENCH_SERIES_NAME the result files' name.
 // Run: npm run bench:series (results in bench/results/series-memory.{json,md}; needs GNU time).
 
 import { spawn } from 'node:child_process';
@@ -31,6 +32,8 @@ const REPEAT_ONE = Number(process.env['HEAPDRIFT_BENCH_SERIES_REPEAT_ONE'] ?? 5)
 const REPEAT_MANY = Number(process.env['HEAPDRIFT_BENCH_SERIES_REPEAT_MANY'] ?? 2);
 type Mode = 'off' | 'on' | 'baseline';
 const BASELINE_CLI = process.env['HEAPDRIFT_BENCH_SERIES_BASELINE'];
+/** Name of the result files in bench/results (a longer series is kept beside the default one). */
+const RESULT_NAME = process.env['HEAPDRIFT_BENCH_SERIES_NAME'] ?? 'series-memory';
 /**
  * How the series measures each file (HEAPDRIFT_SERIES_CHILDREN): in a child per file (the
  * default), or `off` in its own process (as before children); `baseline`: children, an older build.
@@ -265,7 +268,7 @@ const report = {
   results,
 };
 const out = join(repository, 'bench', 'results');
-writeFileSync(join(out, 'series-memory.json'), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(join(out, `${RESULT_NAME}.json`), `${JSON.stringify(report, null, 2)}\n`);
 const MODE_NAMES: Record<Mode, string> = {
   off: 'in-process (`HEAPDRIFT_SERIES_CHILDREN=off`)',
   on: 'a child per file (default)',
@@ -276,7 +279,7 @@ const rows = results.map(
     `| ${entry.files} | ${MODE_NAMES[entry.mode]} | ${entry.runs} | ${entry.medianParentPlusChildMiB} | ${range(entry.parentPlusChildMiB)} | ${entry.medianParentMiB} | ${entry.medianLargestChildMiB} | ${range(entry.treeMiB)} | ${range(entry.timeMaxRssMiB)} | ${entry.medianCpuSeconds} | ${entry.medianWallSeconds} | ${range(entry.loadAverages)} | ${entry.verdict} |`,
 );
 writeFileSync(
-  join(out, 'series-memory.md'),
+  join(out, `${RESULT_NAME}.md`),
   [
     `# heapdrift series: memory over ${COUNT} snapshots of ${sizeMiB} MiB`,
     '',
@@ -288,9 +291,9 @@ writeFileSync(
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    `How to read it. With a child per file, nothing of one snapshot stays in the series, and each child builds its keys from its own snapshot alone, so a child's peak is the same for the first file and the twentieth. What grows from one snapshot to twenty is the series' own process ("series alone"), and not by what it keeps: after a full GC its live data grows by about 50 KiB a file (each snapshot's class totals and row). Its peak grows by what each file's work (the child's answer, its keys mapped to the series', the judgement) leaves in V8's pages and the allocator's heap, which the process keeps. Each process also loads Node and heapdrift's modules, so children cost more in total than one process does. The build before a change, when given, runs in the same rounds. The runs on the way are in series-memory-trials.md.`,
+    `How to read it. With a child per file, nothing of one snapshot stays in the series, and each child builds its keys from its own snapshot alone, so a child's peak is the same for the first file and the last ("largest child" of a longer series is the largest of more peaks, so it reads a few MiB higher). What grows with the files is the series' own process ("series alone"), and not by what it keeps: after a full GC its live data grows by about 50 KiB a file (each snapshot's class totals and row). Most of its growth was memory that V8's optimizing compilers free on their worker threads and those threads' malloc arenas keep; the series' process now runs without them when children measure the files (its own work is about 0.15 s a file), which halved that growth. What remains levels off after a few files (the same 90 MiB after 20 files as after 60, bench/results/series-memory-60.md). Each process also loads Node and heapdrift's modules, so children cost more in total than one process does. The build before a change, when given, runs in the same rounds. The runs on the way are in series-memory-trials.md.`,
     '',
   ].join('\n'),
 );
-formatResults([join(out, 'series-memory.json'), join(out, 'series-memory.md')]);
+formatResults([join(out, `${RESULT_NAME}.json`), join(out, `${RESULT_NAME}.md`)]);
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

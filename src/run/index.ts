@@ -28,7 +28,7 @@ export type {
 export { classEntries, findingEntries, RUN_SCHEMA_VERSION, structureEntries } from './result.js';
 export { type RunEvent, type RunOptions, runScenario } from './run-scenario.js';
 export { resolveScenario, type ScenarioSource } from './scenario-source.js';
-export { runSeries, type SeriesOptions } from './series.js';
+export { runSeries, type SeriesOptions, seriesMeasuresInChildren } from './series.js';
 export { listSeriesFiles, parseNodeSnapshotName, type SeriesFile, type SeriesOrder } from './series-files.js';
 export { formatShard, parseShard, type ShardSpec, shardItems } from './shard.js';
 export {

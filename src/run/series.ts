@@ -64,7 +64,7 @@ export async function runSeries(options: SeriesOptions): Promise<RunRecord> {
   const { signal } = options;
   if (signal?.aborted) interrupted();
   else signal?.addEventListener('abort', interrupted, { once: true });
-  const children = inChildren() ? new SnapshotChildren({ signal }) : null;
+  const children = seriesMeasuresInChildren() ? new SnapshotChildren({ signal }) : null;
   try {
     for (const [position, entry] of files.entries()) {
       if (signal?.aborted) break;
@@ -177,7 +177,7 @@ function describeRuntime(record: RunRecord, runtime: SnapshotRuntime): void {
 }
 
 /** Each file in a child of its own, or (`HEAPDRIFT_SERIES_CHILDREN=off`, kept to compare records and memory) in this process. */
-function inChildren(): boolean {
+export function seriesMeasuresInChildren(): boolean {
   return process.env.HEAPDRIFT_SERIES_CHILDREN !== 'off';
 }
 

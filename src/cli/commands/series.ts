@@ -6,8 +6,8 @@ import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { formatRun } from '../../report/index.js';
 import { colorFor } from '../../report/terminal.js';
-import { runSeries } from '../../run/index.js';
-import { keepYoungGenerationSmall } from '../../run/release-memory.js';
+import { runSeries, seriesMeasuresInChildren } from '../../run/index.js';
+import { keepYoungGenerationSmall, leaveOptimizingToChildren } from '../../run/release-memory.js';
 import { parseCount } from '../flags.js';
 import { action, printJson } from '../output.js';
 import { endProgress, progressPrinter, whileStoppable } from '../run-flags.js';
@@ -71,6 +71,7 @@ async function seriesCommand(paths: string[], flags: SeriesFlags): Promise<numbe
   if (flags.order !== undefined && flags.order !== 'name' && flags.order !== 'mtime')
     throw new UserError(`--order "${flags.order}": expected name or mtime`);
   keepYoungGenerationSmall();
+  if (seriesMeasuresInChildren()) leaveOptimizingToChildren();
   return whileStoppable(
     async (signal) => {
       const record = await runSeries({
