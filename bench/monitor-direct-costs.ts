@@ -26,14 +26,12 @@ type Line =
   | { kind: 'gc-round'; cycle: number; variant: string; cpuMicroseconds: number; gcs: number | null }
   | { kind: 'tick'; ticks: number; cpuMicroseconds: number };
 
-export async function measureDirectCosts(cycles: number, cpu: number | null): Promise<DirectCosts> {
-  const [command, args] = pinned(cpu, [
-    process.execPath,
-    '--expose-gc',
-    childPath,
-    String(cycles),
-    String(CHUNKS),
-  ]);
+export async function measureDirectCosts(
+  cycles: number,
+  cpu: number | null,
+  node = process.execPath,
+): Promise<DirectCosts> {
+  const [command, args] = pinned(cpu, [node, '--expose-gc', childPath, String(cycles), String(CHUNKS)]);
   const output = execFileSync(command, args, { cwd: repositoryRoot, encoding: 'utf8' });
   const lines = output
     .trim()

@@ -15,7 +15,9 @@
 // Results: bench/results/monitor-overhead.md. `npm run bench:monitor` (about 14 minutes); flags:
 // --rounds (pairs per phase, 30), --round-ms (5000), --warm-ms (9000), --rate (2000 requests/s
 // per twin), --concurrency (connections, 4), --depth (pipelined requests per connection at
-// saturation, 16), --direct-cycles (100). A short development run: --rounds 4 --direct-cycles 10.
+// saturation, 16), --direct-cycles (100), --node (the service's Node.js binary, by default this
+// one; results then in monitor-overhead-node<major>.md). A short development run: --rounds 4
+// --direct-cycles 10.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,6 +58,9 @@ interface Settings {
   /** Items built per request at saturation (the example's `/work?items=`; 100 at the fixed rate). */
   saturatedItems: number;
   directCycles: number;
+  /** The service's Node.js binary and its version. */
+  node: string;
+  nodeVersion: string;
 }
 
 function readSettings(): Settings {
@@ -69,6 +74,7 @@ function readSettings(): Settings {
       depth: { type: 'string', default: '16' },
       'saturated-items': { type: 'string', default: '400' },
       'direct-cycles': { type: 'string', default: '100' },
+      node: { type: 'string', default: process.execPath },
     },
   });
   const number = (flag: keyof typeof values, minimum: number) => {
@@ -90,7 +96,19 @@ function readSettings(): Settings {
     depth: number('depth', 1),
     saturatedItems: number('saturated-items', 1),
     directCycles: number('direct-cycles', 2),
+    node: values.node,
+    nodeVersion: nodeVersionOf(values.node),
   };
+}
+
+/** The version a Node.js binary reports, or a one-line error naming the flag. */
+function nodeVersionOf(node: string): string {
+  try {
+    return execFileSync(node, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
+  } catch {
+    process.stderr.write(`bench:monitor: --node ${node} is not a Node.js binary that runs here\n`);
+    process.exit(2);
+  }
 }
 
 interface Round extends RoundReading {
@@ -234,7 +252,7 @@ function expectedPercent(phase: Phase, direct: DirectCosts): number {
   return (monitorPerSecond / sideMean(phase, false, cpuPerSecond)) * 100;
 }
 
-async function monitorFootprint(): Promise<{
+async function monitorFootprint(node: string): Promise<{
   retainedBytes: number;
   seriesBytes: number;
   evaluations: number;
@@ -242,7 +260,7 @@ async function monitorFootprint(): Promise<{
   const dir = mkdtempSync(join(tmpdir(), 'heapdrift-footprint-'));
   try {
     const child = fileURLToPath(new URL('../../bench/monitor-footprint.mjs', import.meta.url));
-    const output = execFileSync(process.execPath, [child, join(dir, 'monitor.heapsnapshot'), '60000'], {
+    const output = execFileSync(node, [child, join(dir, 'monitor.heapsnapshot'), '60000'], {
       cwd: repositoryRoot,
       encoding: 'utf8',
     });
@@ -335,8 +353,8 @@ async function main(): Promise<void> {
     `monitor overhead: ${settings.pairs} pairs of ${settings.roundMs / 1000} s rounds per phase, about ${(seconds / 60).toFixed(1)} minutes (load ${machine.loadAverage})\n`,
   );
   const twins = [
-    await ToggledService.start(pin ? SERVICE_CPU : null),
-    await ToggledService.start(pin ? SERVICE_CPU : null),
+    await ToggledService.start(pin ? SERVICE_CPU : null, settings.node),
+    await ToggledService.start(pin ? SERVICE_CPU : null, settings.node),
   ];
   let fixed: Phase;
   let saturated: Phase;
@@ -353,13 +371,13 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(twins.map((service) => service.stop()));
   }
-  const direct = await measureDirectCosts(settings.directCycles, pin ? SERVICE_CPU : null);
-  const footprint = await monitorFootprint();
+  const direct = await measureDirectCosts(settings.directCycles, pin ? SERVICE_CPU : null, settings.node);
+  const footprint = await monitorFootprint(settings.node);
   const command = `node dist/bench/monitor-overhead.js ${process.argv.slice(2).join(' ')}`.trim();
   const lines = [
     '# Monitor overhead',
     '',
-    `Measured ${new Date().toISOString()} with \`${command}\` (\`npm run bench:monitor\` runs the defaults) on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}.`,
+    `Measured ${new Date().toISOString()} with \`${command}\` (\`npm run bench:monitor\` runs the defaults) on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), the service on Node ${settings.nodeVersion}${settings.nodeVersion === machine.node ? '' : ` (the benchmark on ${machine.node})`}.`,
     `Load average (1 min) at start ${machine.loadAverage}, at end ${currentLoadAverage()} (per round below). ${pin ? `Service pinned to CPU ${SERVICE_CPU}, load generator and this benchmark to CPU ${LOAD_CPU} (taskset).` : 'NOT pinned (taskset missing or fewer than 2 CPUs).'}`,
     '',
     '## End to end',
@@ -415,7 +433,11 @@ async function main(): Promise<void> {
     `Monitor's own memory: ${(footprint.retainedBytes / 1024).toFixed(1)} KiB retained by the HeapMonitor (from a heap snapshot after ${footprint.evaluations} evaluations at a 10 ms interval; its series are fixed-size arrays, full after 120 evaluations, so this is its bound); of it ${(footprint.seriesBytes / 1024).toFixed(1)} KiB of fixed-size series arrays. Snapshot series on suspicion are on disk, within their quota, not in this bound.`,
     '',
   ];
-  const file = join(repositoryRoot, 'bench/results/monitor-overhead.md');
+  const ownNode = settings.node === process.execPath;
+  const name = ownNode
+    ? 'monitor-overhead'
+    : `monitor-overhead-node${settings.nodeVersion.slice(1).split('.')[0]}`;
+  const file = join(repositoryRoot, `bench/results/${name}.md`);
   writeFileSync(file, lines.join('\n'));
   formatResults([file]);
   process.stdout.write(lines.join('\n'));

@@ -6,6 +6,7 @@
 // HEAPDRIFT_BENCH_MONITOR_BASELINE_PART, one of the same, runs in the "off" twin instead of
 // nothing: what the part costs beyond it (the whole monitor beyond Node's gc observer).
 //   npm run build && HEAPDRIFT_BENCH_MONITOR_PART=observer node bench/monitor-parts.mjs 20
+// HEAPDRIFT_BENCH_SERVICE_NODE: the services' Node.js binary (by default this one).
 // Prints the paired change of CPU per request (and of its main-thread part) with a 95 % interval.
 
 import { meanInterval } from '../dist/bench/paired-interval.js';
@@ -26,7 +27,8 @@ if (
   );
   process.exit(2);
 }
-const twins = [await ToggledService.start(0), await ToggledService.start(0)];
+const node = process.env.HEAPDRIFT_BENCH_SERVICE_NODE ?? process.execPath;
+const twins = [await ToggledService.start(0, node), await ToggledService.start(0, node)];
 const loads = twins.map((service) =>
   startLoad(service, 1, { concurrency: 4, rate: 2000, depth: 16, durationMs: 3_600_000 }),
 );

@@ -107,8 +107,8 @@ async function end() {
   const served = requests - round.requests;
   const { monitor, usage: before, others: othersBefore } = round;
   round = null;
-  // Stopped first: the monitor folds the GC profiler's records into its counts at each interval
-  // and at stop, and a round is shorter than an interval.
+  // Stopped first: the monitor folds the collections Node reported since its last interval into
+  // its counts at stop, and a round is shorter than an interval.
   await monitor?.stop();
   const status = monitor?.status();
   process.send({

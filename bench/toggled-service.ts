@@ -49,9 +49,10 @@ export class ToggledService {
     child.on('message', (message: { type: string } & RoundReading) => this.#replies.shift()?.(message));
   }
 
-  static async start(cpu: number | null): Promise<ToggledService> {
+  /** `node`: the service's Node.js binary (by default the benchmark's own). */
+  static async start(cpu: number | null, node = process.execPath): Promise<ToggledService> {
     const [command, args] = pinned(cpu, [
-      process.execPath,
+      node,
       // The toggle starts each round from a full collection (see bench/monitor-toggle.mjs).
       '--expose-gc',
       '--import',
