@@ -128,11 +128,10 @@ function pairedChanges(blocks: Block[]): number[] {
 
 async function measure(spec: string): Promise<VersionResult> {
   const runtime = await resolveRuntime(spec);
-  const output = execFileSync(
-    runtime.path,
-    ['--trace-gc-nvp', child, String(PAIRS), String(BLOCK_MS)],
-    { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
-  );
+  const output = execFileSync(runtime.path, ['--trace-gc-nvp', child, String(PAIRS), String(BLOCK_MS)], {
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
   const blocks = parseBlocks(output);
   const on = summarize(blocks.filter((block) => block.observed));
   const off = summarize(blocks.filter((block) => !block.observed));
@@ -173,13 +172,16 @@ async function main(): Promise<void> {
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...results.map(tableRow),
     '',
-    'Reading: on Node.js 20–24 every `gc` entry carries the deprecated `kind` and `flags` accessors (DEP0152): Node wraps each entry in four `deprecate()` functions and a Map before any observer sees it (lib/internal/perf/observe.js, `observerCallback`), and what survives of them costs every following scavenge and mark-compact. Node removed the accessors in a semver-major change (nodejs/node#58531, commit 4e06a64); on Node.js 26 a scavenge promotes almost nothing with the observer on. This is the cost of any `gc` observer, whoever installs it: prom-client\'s default metrics, OpenTelemetry\'s runtime instrumentation, or heapdrift\'s monitor. A loop this allocation-heavy collects hundreds of times a second; a service collects a few times a second (`bench/results/monitor-overhead.md`), so its share of the CPU is that much smaller.',
+    "Reading: on Node.js 20–24 every `gc` entry carries the deprecated `kind` and `flags` accessors (DEP0152): Node wraps each entry in four `deprecate()` functions and a Map before any observer sees it (lib/internal/perf/observe.js, `observerCallback`), and what survives of them costs every following scavenge and mark-compact. Node removed the accessors in a semver-major change (nodejs/node#58531, commit 4e06a64); on Node.js 26 a scavenge promotes almost nothing with the observer on. This is the cost of any `gc` observer, whoever installs it: prom-client's default metrics, OpenTelemetry's runtime instrumentation, or heapdrift's monitor. A loop this allocation-heavy collects hundreds of times a second; a service collects a few times a second (`bench/results/monitor-overhead.md`), so its share of the CPU is that much smaller.",
     '',
   ];
   const directory = join(repository, 'bench', 'results');
   const markdown = join(directory, 'gc-observer-cost.md');
   writeFileSync(markdown, lines.join('\n'));
-  writeFileSync(join(directory, 'gc-observer-cost.json'), `${JSON.stringify({ machine, results }, null, 2)}\n`);
+  writeFileSync(
+    join(directory, 'gc-observer-cost.json'),
+    `${JSON.stringify({ machine, results }, null, 2)}\n`,
+  );
   formatResults([markdown]);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
