@@ -135,9 +135,7 @@ async function measure(spec: string): Promise<VersionResult> {
   const blocks = parseBlocks(output);
   const on = summarize(blocks.filter((block) => block.observed));
   const off = summarize(blocks.filter((block) => !block.observed));
-  const scavengesPerUnitOn =
-    blocks.filter((block) => block.observed).reduce((sum, block) => sum + block.scavenges.length, 0) /
-    blocks.filter((block) => block.observed).reduce((sum, block) => sum + block.units, 0);
+  const scavengesPerUnitOn = (on.scavengesPerSecondOfCpu * on.cpuMicrosecondsPerUnit) / 1e6;
   return {
     spec,
     version: runtime.version,

@@ -15,8 +15,8 @@
 // Results: bench/results/monitor-overhead.md. `npm run bench:monitor` (about 14 minutes); flags:
 // --rounds (pairs per phase, 30), --round-ms (5000), --warm-ms (9000), --rate (2000 requests/s
 // per twin), --concurrency (connections, 4), --depth (pipelined requests per connection at
-// saturation, 16), --direct-cycles (100), --node (the service's Node.js binary, by default this
-// one; results then in monitor-overhead-node<major>.md). A short development run: --rounds 4
+// saturation, 16), --direct-cycles (100), --node (the service's Node.js: a path or a version such
+// as 26, by default this one; results then in monitor-overhead-node<major>.md). A short run: --rounds 4
 // --direct-cycles 10.
 
 import { execFileSync } from 'node:child_process';
@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { computeDominators, summarizeClasses } from '../src/analysis/index.js';
+import { resolveRuntime } from '../src/runtimes/index.js';
 import { readHeapSnapshot } from '../src/snapshot/index.js';
 import { repositoryRoot } from '../test/helpers/monitor-service.js';
 import { formatResults } from './format-results.js';
@@ -58,9 +59,8 @@ interface Settings {
   /** Items built per request at saturation (the example's `/work?items=`; 100 at the fixed rate). */
   saturatedItems: number;
   directCycles: number;
-  /** The service's Node.js binary and its version. */
-  node: string;
-  nodeVersion: string;
+  /** The service's Node.js: a path or a version spec (`26`, `24.21.0`), as `heapdrift run --node`. */
+  nodeSpec: string;
 }
 
 function readSettings(): Settings {
@@ -96,17 +96,17 @@ function readSettings(): Settings {
     depth: number('depth', 1),
     saturatedItems: number('saturated-items', 1),
     directCycles: number('direct-cycles', 2),
-    node: values.node,
-    nodeVersion: nodeVersionOf(values.node),
+    nodeSpec: values.node,
   };
 }
 
-/** The version a Node.js binary reports, or a one-line error naming the flag. */
-function nodeVersionOf(node: string): string {
+/** The service's Node.js binary and version (`v26.12.1`), or a one-line error naming the flag. */
+async function resolveServiceNode(spec: string): Promise<{ path: string; version: string }> {
   try {
-    return execFileSync(node, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
-  } catch {
-    process.stderr.write(`bench:monitor: --node ${node} is not a Node.js binary that runs here\n`);
+    const runtime = await resolveRuntime(spec);
+    return { path: runtime.path, version: `v${runtime.version}` };
+  } catch (error) {
+    process.stderr.write(`bench:monitor: --node ${spec}: ${(error as Error).message}\n`);
     process.exit(2);
   }
 }
@@ -336,6 +336,7 @@ function directLines(direct: DirectCosts): string[] {
 
 async function main(): Promise<void> {
   const settings = readSettings();
+  const node = await resolveServiceNode(settings.nodeSpec);
   const machine = describeMachine();
   const pin = tasksetAvailable() && machine.cores >= 2;
   if (!pin) {
@@ -353,8 +354,8 @@ async function main(): Promise<void> {
     `monitor overhead: ${settings.pairs} pairs of ${settings.roundMs / 1000} s rounds per phase, about ${(seconds / 60).toFixed(1)} minutes (load ${machine.loadAverage})\n`,
   );
   const twins = [
-    await ToggledService.start(pin ? SERVICE_CPU : null, settings.node),
-    await ToggledService.start(pin ? SERVICE_CPU : null, settings.node),
+    await ToggledService.start(pin ? SERVICE_CPU : null, node.path),
+    await ToggledService.start(pin ? SERVICE_CPU : null, node.path),
   ];
   let fixed: Phase;
   let saturated: Phase;
@@ -371,13 +372,13 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(twins.map((service) => service.stop()));
   }
-  const direct = await measureDirectCosts(settings.directCycles, pin ? SERVICE_CPU : null, settings.node);
-  const footprint = await monitorFootprint(settings.node);
+  const direct = await measureDirectCosts(settings.directCycles, pin ? SERVICE_CPU : null, node.path);
+  const footprint = await monitorFootprint(node.path);
   const command = `node dist/bench/monitor-overhead.js ${process.argv.slice(2).join(' ')}`.trim();
   const lines = [
     '# Monitor overhead',
     '',
-    `Measured ${new Date().toISOString()} with \`${command}\` (\`npm run bench:monitor\` runs the defaults) on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), the service on Node ${settings.nodeVersion}${settings.nodeVersion === machine.node ? '' : ` (the benchmark on ${machine.node})`}.`,
+    `Measured ${new Date().toISOString()} with \`${command}\` (\`npm run bench:monitor\` runs the defaults) on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), the service on Node ${node.version}${node.version === machine.node ? '' : ` (the benchmark on ${machine.node})`}.`,
     `Load average (1 min) at start ${machine.loadAverage}, at end ${currentLoadAverage()} (per round below). ${pin ? `Service pinned to CPU ${SERVICE_CPU}, load generator and this benchmark to CPU ${LOAD_CPU} (taskset).` : 'NOT pinned (taskset missing or fewer than 2 CPUs).'}`,
     '',
     '## End to end',
@@ -433,10 +434,8 @@ async function main(): Promise<void> {
     `Monitor's own memory: ${(footprint.retainedBytes / 1024).toFixed(1)} KiB retained by the HeapMonitor (from a heap snapshot after ${footprint.evaluations} evaluations at a 10 ms interval; its series are fixed-size arrays, full after 120 evaluations, so this is its bound); of it ${(footprint.seriesBytes / 1024).toFixed(1)} KiB of fixed-size series arrays. Snapshot series on suspicion are on disk, within their quota, not in this bound.`,
     '',
   ];
-  const ownNode = settings.node === process.execPath;
-  const name = ownNode
-    ? 'monitor-overhead'
-    : `monitor-overhead-node${settings.nodeVersion.slice(1).split('.')[0]}`;
+  const ownNode = node.path === process.execPath;
+  const name = ownNode ? 'monitor-overhead' : `monitor-overhead-node${node.version.slice(1).split('.')[0]}`;
   const file = join(repositoryRoot, `bench/results/${name}.md`);
   writeFileSync(file, lines.join('\n'));
   formatResults([file]);
